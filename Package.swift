@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Vantage: DNS failover agents that vote over an encrypted SWIM cluster.
+/// See ../shared/DESIGN.md for the architecture; the module map below follows its component table.
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "Vantage",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "vantage", targets: ["vantage"]),
+        .executable(name: "vantage-bench", targets: ["vantage-bench"]),
+    ],
+    targets: [
+        // libsodium, the one system library.
+        .systemLibrary(name: "CCrypto", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        // The vocabulary every sans-IO core shares: instants and the seeded generator.
+        .target(name: "SansIO", swiftSettings: strict, linkerSettings: [.linkedLibrary("m")]),
+        // Crypto layer, byte codec primitives, sealed frames, envelopes and replay windows.
+        .target(name: "Wire", dependencies: ["CCrypto", "SansIO"], swiftSettings: strict),
+        // SWIM + Lifeguard membership (sans-IO).
+        .target(name: "Membership", dependencies: ["SansIO", "Wire"], swiftSettings: strict),
+        // Raft-lite election with PreVote, CheckQuorum and leader lease (sans-IO).
+        .target(name: "Raft", dependencies: ["SansIO", "Wire"], swiftSettings: strict),
+        // Health checks (ICMP, TCP, HTTP) and rise/fall hysteresis.
+        .target(name: "Probe", dependencies: ["SansIO"], swiftSettings: strict),
+        // Cloudflare API v4 DNS client.
+        .target(name: "Cloudflare", swiftSettings: strict),
+        // TOML 1.0 parser.
+        .target(name: "TOML", swiftSettings: strict),
+        // Configuration, CLI and composition.
+        .target(name: "Node", dependencies: ["SansIO", "Wire", "Membership", "Raft", "Probe", "Cloudflare", "TOML", "Simulator"], swiftSettings: strict),
+        // Deterministic discrete-event simulator.
+        .target(name: "Simulator", dependencies: ["SansIO", "Wire", "Membership", "Raft"], swiftSettings: strict),
+        .executableTarget(name: "vantage", dependencies: ["Node"], swiftSettings: strict),
+        .executableTarget(name: "vantage-bench", dependencies: ["Node", "Wire", "Simulator", "Probe", "TOML"], swiftSettings: strict),
+
+        .testTarget(name: "WireTests", dependencies: ["Wire", "SansIO"]),
+        .testTarget(name: "TOMLTests", dependencies: ["TOML"]),
+        .testTarget(name: "NodeTests", dependencies: ["Node", "TOML", "Wire"]),
+        .testTarget(name: "MembershipTests", dependencies: ["Membership", "SansIO", "Wire"]),
+        .testTarget(name: "RaftTests", dependencies: ["Raft", "SansIO", "Wire"]),
+        .testTarget(name: "ProbeTests", dependencies: ["Probe", "SansIO"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulator", "Membership", "Raft", "Wire", "SansIO"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,4 @@
+#ifndef VANTAGE_CCRYPTO_SHIM_H
+#define VANTAGE_CCRYPTO_SHIM_H
+#include <sodium.h>
+#endif

@@ -1,0 +1,1 @@
+@main struct VantageMain { static func main() {} }
