@@ -28,6 +28,18 @@ import Testing
     }
 }
 
+extension ClusterSafetyTests {
+    /// DESIGN invariant 6 for the election: one seed, one history.
+    @Test func sameSeedSameHistory() {
+        let first = ChaosScenario(nodeCount: 5).run(seed: 77).harness
+        let second = ChaosScenario(nodeCount: 5).run(seed: 77).harness
+        #expect(first.events == second.events)
+        #expect(first.leaseAcquisitions.map { "\($0.node)@\($0.term)@\($0.time)" }
+            == second.leaseAcquisitions.map { "\($0.node)@\($0.term)@\($0.time)" })
+        #expect(first.events != ChaosScenario(nodeCount: 5).run(seed: 78).harness.events)
+    }
+}
+
 /// The harness's checks bite: break an assumption the proofs rely on and some seed exposes it.
 @Suite struct HarnessSensitivityTests {
     /// Returns the first seed whose run shows one of `kinds`, with that violation.

@@ -1,12 +1,12 @@
 import Glibc
 
 /// A failed system call: which call, on which path, and `errno`.
-public struct SystemCallError: Error, Equatable, Sendable, CustomStringConvertible {
-    public var call: String
-    public var path: String
-    public var errno: Int32
+struct SystemCallError: Error, Equatable, Sendable, CustomStringConvertible {
+    var call: String
+    var path: String
+    var errno: Int32
 
-    public var description: String {
+    var description: String {
         "\(call)(\(path)) failed: \(String(cString: strerror(errno))) (errno \(errno))"
     }
 }

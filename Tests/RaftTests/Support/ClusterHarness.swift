@@ -128,9 +128,6 @@ final class ClusterHarness {
     }
 
     var names: [String] { nodes.map(\.name) }
-    var nodeCount: Int { nodes.count }
-    func isUp(_ node: Int) -> Bool { nodes[node].election != nil }
-    func clockRate(_ node: Int) -> Double { nodes[node].clock.rate }
 
     func leadership(of node: Int) -> Leadership? {
         nodes[node].election?.leadership(now: nodes[node].clock.local(now))

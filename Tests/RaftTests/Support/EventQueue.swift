@@ -11,7 +11,6 @@ struct EventQueue<Event> {
     private var heap: [Entry] = []
     private var nextSequence: UInt64 = 0
 
-    var isEmpty: Bool { heap.isEmpty }
     var nextTime: Int64? { heap.first?.time }
 
     mutating func push(_ event: Event, at time: Int64) {
