@@ -40,7 +40,7 @@ let package = Package(
         .testTarget(name: "TOMLTests", dependencies: ["TOML"]),
         .testTarget(name: "NodeTests", dependencies: ["Node", "TOML", "Wire"]),
         .testTarget(name: "MembershipTests", dependencies: ["Membership", "SansIO", "Wire"]),
-        .testTarget(name: "RaftTests", dependencies: ["Raft", "SansIO", "Wire"]),
+        .testTarget(name: "RaftTests", dependencies: ["Raft", "SansIO", "Wire", "Node"]),
         .testTarget(name: "ProbeTests", dependencies: ["Probe", "SansIO"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulator", "Membership", "Raft", "Wire", "SansIO"]),
     ],

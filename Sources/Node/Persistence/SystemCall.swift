@@ -1,0 +1,71 @@
+import Glibc
+
+/// A failed system call: which call, on which path, and `errno`.
+struct SystemCallError: Error, Equatable, Sendable, CustomStringConvertible {
+    var call: String
+    var path: String
+    var errno: Int32
+
+    var description: String {
+        "\(call)(\(path)) failed: \(String(cString: strerror(errno))) (errno \(errno))"
+    }
+}
+
+/// The file system calls the persistence layer needs, each wrapped once: retried on `EINTR`,
+/// failures turned into ``SystemCallError``.
+enum SystemCall {
+    /// Runs `body` until it does not fail with `EINTR`; a `-1` result throws with `errno`.
+    @discardableResult
+    static func retryingOnInterrupt<Result: BinaryInteger>(
+        _ call: String, path: String, _ body: () -> Result
+    ) throws(SystemCallError) -> Result {
+        while true {
+            let result = body()
+            if result != -1 { return result }
+            let code = Glibc.errno
+            if code != EINTR { throw SystemCallError(call: call, path: path, errno: code) }
+        }
+    }
+
+    static func open(_ path: String, flags: Int32, mode: mode_t = 0) throws(SystemCallError) -> Int32 {
+        try retryingOnInterrupt("open", path: path) { Glibc.open(path, flags | O_CLOEXEC, mode) }
+    }
+
+    /// Writes every byte, continuing after short writes.
+    static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws(SystemCallError) {
+        var written = 0
+        while written < bytes.count {
+            let count = try retryingOnInterrupt("write", path: path) {
+                bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }
+            }
+            written += count
+        }
+    }
+
+    /// Reads until end of file, refusing files longer than `limit` bytes.
+    static func readAll(_ descriptor: Int32, path: String, limit: Int) throws(SystemCallError) -> [UInt8] {
+        var contents: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = try retryingOnInterrupt("read", path: path) {
+                chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress!, $0.count) }
+            }
+            if count == 0 { return contents }
+            contents.append(contentsOf: chunk[0..<count])
+            if contents.count > limit { throw SystemCallError(call: "read", path: path, errno: EFBIG) }
+        }
+    }
+
+    static func fsync(_ descriptor: Int32, path: String) throws(SystemCallError) {
+        try retryingOnInterrupt("fsync", path: path) { Glibc.fsync(descriptor) }
+    }
+
+    static func rename(_ source: String, _ destination: String) throws(SystemCallError) {
+        try retryingOnInterrupt("rename", path: "\(source) -> \(destination)") { Glibc.rename(source, destination) }
+    }
+
+    /// Closes without retrying: on Linux the descriptor is released even when `close` reports `EINTR`.
+    static func close(_ descriptor: Int32) {
+        _ = Glibc.close(descriptor)
+    }
+}
