@@ -1,3 +1,4 @@
+import Foundation
 import SansIO
 
 /// Something that happened inside a node's process, stamped by the engine.

@@ -52,7 +52,8 @@ public struct ProcessIO {
         self.random = random
     }
 
-    /// Sends `bytes` to the node at `address` (unknown addresses are dropped).
+    /// Sends `bytes` to the node at `address`, given as its address (`sim:<index>`) or its name
+    /// (`node-<index>`, how the Raft election names voters); unknown destinations are dropped.
     public mutating func send(_ bytes: [UInt8], to address: String) {
         outgoing.append(Outgoing(address: address, bytes: bytes))
     }

@@ -97,6 +97,7 @@ public final class Simulation {
             nodes.append(Node(identity: identity, clock: NodeClock(skew: skew, driftPartsPerBillion: drift),
                               random: random, processRandom: random))
             addresses[identity.address] = index
+            addresses[identity.name] = index
         }
         self.nodes = nodes
         addressIndex = addresses
@@ -117,6 +118,7 @@ public final class Simulation {
     /// Whether the node is running (booted and not crashed; a paused node is up).
     public func isUp(_ node: Int) -> Bool { nodes[node].process != nil }
     public func isPaused(_ node: Int) -> Bool { nodes[node].pausedUntil != nil }
+    /// The node with this address (`sim:<index>`) or name (`node-<index>`).
     public func index(ofAddress address: String) -> Int? { addressIndex[address] }
     /// The node's process, for inspection (nil while it is down).
     public func process(of node: Int) -> (any SimulatedProcess)? { nodes[node].process }

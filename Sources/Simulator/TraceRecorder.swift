@@ -1,3 +1,4 @@
+import Foundation
 import SansIO
 
 /// One processed event, as kept in the trace excerpt and fed to invariants.
