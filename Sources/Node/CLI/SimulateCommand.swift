@@ -1,0 +1,172 @@
+// Compiled once the wire helper's Envelope and the membership helper's SWIM API are merged:
+// define SWIM_MEMBERSHIP and WIRE_ENVELOPE (swiftSettings .define) or delete the #if/#endif lines.
+#if SWIM_MEMBERSHIP
+import Foundation
+import Simulator
+
+/// `vantage simulate`: runs a deterministic simulation scenario over one or many seeds.
+///
+/// Seeds run in parallel (each simulation is single-threaded and independent); the wall time is
+/// measured here, never inside the engine. Any invariant violation exits 1 and prints the one
+/// command that replays the failing seed.
+public enum SimulateCommand: Command {
+    public static let name = "simulate"
+    public static let summary = "run a deterministic cluster simulation scenario"
+    public static var usage: String {
+        """
+        usage: vantage simulate --scenario NAME [--nodes N] [--seed S | --seeds K] [--duration D]
+                                [--loss P] [--json] [--check-determinism]
+
+          --scenario NAME       \(Scenario.all.map(\.name).joined(separator: ", "))
+          --nodes N             cluster size (default 9, in 3 regions)
+          --seed S              run exactly this seed
+          --seeds K             run seeds 1...K (default 1)
+          --duration D          simulated time per seed: 90s, 10m, 1h, 250ms (default per scenario)
+          --loss P              uniform datagram loss, 0...1 (default per scenario)
+          --json                print one JSON object instead of a summary
+          --check-determinism   run every seed twice and fail if the trace hashes differ
+
+        scenarios:
+        \(Scenario.all.map { "  \($0.name.padding(toLength: 16, withPad: " ", startingAt: 0))\($0.summary)" }.joined(separator: "\n"))
+        """
+    }
+
+    struct Invocation {
+        var scenario: Scenario
+        var options = ScenarioOptions()
+        var seeds: [UInt64] = [1]
+        var json = false
+        var checkDeterminism = false
+
+        /// The command line that replays `seed` with the same options.
+        func replay(seed: UInt64) -> String {
+            var words = ["vantage", "simulate", "--scenario", scenario.name, "--seed", String(seed)]
+            if let nodes = options.nodes { words += ["--nodes", String(nodes)] }
+            if let duration = options.duration { words += ["--duration", "\(duration.nanoseconds / 1_000_000)ms"] }
+            if let loss = options.loss { words += ["--loss", String(loss)] }
+            return words.joined(separator: " ")
+        }
+    }
+
+    static func parse(_ arguments: [String]) throws(UsageError) -> Invocation {
+        var cursor = ArgumentCursor(arguments)
+        var scenario: Scenario?
+        var options = ScenarioOptions()
+        var seed: UInt64?, seedCount: Int?
+        var json = false, checkDeterminism = false
+        while let item = cursor.next() {
+            switch item {
+            case .positional(let argument): throw ArgumentCursor.unexpected(argument)
+            case .option(let name, let attached):
+                switch name {
+                case "scenario":
+                    scenario = try cursor.value(for: name, attached: attached,
+                                                expected: "one of \(Scenario.all.map(\.name).joined(separator: ", "))",
+                                                Scenario.named)
+                case "nodes":
+                    options.nodes = try cursor.value(for: name, attached: attached, expected: "a node count ≥ 1") {
+                        Int($0).flatMap { $0 >= 1 ? $0 : nil }
+                    }
+                case "seed": seed = try cursor.value(for: name, attached: attached, expected: "an unsigned integer") { UInt64($0) }
+                case "seeds":
+                    seedCount = try cursor.value(for: name, attached: attached, expected: "a seed count ≥ 1") {
+                        Int($0).flatMap { $0 >= 1 ? $0 : nil }
+                    }
+                case "duration":
+                    options.duration = try cursor.value(for: name, attached: attached,
+                                                        expected: "a duration such as 90s, 10m, 1h", parseDuration)
+                case "loss":
+                    options.loss = try cursor.value(for: name, attached: attached, expected: "a probability 0...1") {
+                        Double($0).flatMap { (0...1).contains($0) ? $0 : nil }
+                    }
+                case "json", "check-determinism":
+                    guard attached == nil else { throw ArgumentCursor.flagWithValue(name) }
+                    if name == "json" { json = true } else { checkDeterminism = true }
+                default: throw ArgumentCursor.unknown(name)
+                }
+            }
+        }
+        guard let scenario else { throw UsageError("option --scenario is required") }
+        if seed != nil, seedCount != nil { throw UsageError("give either --seed or --seeds, not both") }
+        let seeds = seed.map { [$0] } ?? (1...UInt64(seedCount ?? 1)).map { $0 }
+        return Invocation(scenario: scenario, options: options, seeds: seeds, json: json,
+                          checkDeterminism: checkDeterminism)
+    }
+
+    /// `250ms`, `90s`, `10m`, `1h`, or a bare number of seconds.
+    static func parseDuration(_ text: String) -> Duration? {
+        let units: [(suffix: String, nanoseconds: Double)] = [("ms", 1e6), ("s", 1e9), ("m", 60e9), ("h", 3_600e9)]
+        for unit in units where text.hasSuffix(unit.suffix) {
+            guard let value = Double(text.dropLast(unit.suffix.count)), value > 0 else { return nil }
+            return .nanoseconds(Int64(value * unit.nanoseconds))
+        }
+        guard let seconds = Double(text), seconds > 0 else { return nil }
+        return .nanoseconds(Int64(seconds * 1e9))
+    }
+
+    public static func run(_ arguments: [String]) async throws -> Int32 {
+        let invocation = try parse(arguments)
+        let start = ContinuousClock.now
+        let runs = await runSeeds(invocation, repetitions: invocation.checkDeterminism ? 2 : 1)
+        let elapsed = ContinuousClock.now - start
+        let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let firstRuns = runs.map { $0[0] }
+        let settings = invocation.scenario.settings(invocation.options)
+        let report = ScenarioReport(scenario: invocation.scenario.name, nodes: settings.nodes, runs: firstRuns,
+                                    wallSeconds: wall)
+        var failures: [String] = []
+        for pair in runs where invocation.checkDeterminism && pair[0].traceHash != pair[1].traceHash {
+            failures.append(String(format: "seed %llu is not deterministic: trace hashes %016llx and %016llx",
+                                   pair[0].seed, pair[0].traceHash, pair[1].traceHash)
+                            + "\nreplay: \(invocation.replay(seed: pair[0].seed)) --check-determinism")
+        }
+        for run in firstRuns { if run.violation != nil { failures.append("replay: \(invocation.replay(seed: run.seed))") } }
+        if invocation.json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(summary(report))
+        }
+        for failure in failures { FileHandle.standardError.write(Data((failure + "\n").utf8)) }
+        return failures.isEmpty ? 0 : 1
+    }
+
+    /// Runs every seed `repetitions` times, in parallel across seeds; results in seed order.
+    static func runSeeds(_ invocation: Invocation, repetitions: Int) async -> [[ScenarioRun]] {
+        let scenario = invocation.scenario, options = invocation.options
+        let width = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        return await withTaskGroup(of: (Int, [ScenarioRun]).self) { group in
+            var results = [[ScenarioRun]](repeating: [], count: invocation.seeds.count)
+            var next = 0
+            func launch() {
+                guard next < invocation.seeds.count else { return }
+                let index = next, seed = invocation.seeds[index]
+                next += 1
+                group.addTask { (index, (0..<repetitions).map { _ in scenario.run(seed: seed, options: options) }) }
+            }
+            for _ in 0..<width { launch() }
+            while let (index, runs) = await group.next() {
+                results[index] = runs
+                launch()
+            }
+            return results
+        }
+    }
+
+    static func summary(_ report: ScenarioReport) -> String {
+        var lines = [
+            "scenario \(report.scenario): \(report.nodes) nodes, \(report.seeds) seed(s)",
+            String(format: "simulated %.1f s in %.2f s wall (%.0f×), %d events",
+                   report.simulatedSeconds, report.wallSeconds, report.speedup, report.events),
+        ]
+        if let hash = report.traceHash { lines.append("trace hash \(hash)") }
+        for (name, value) in report.metrics.sorted(by: { $0.key < $1.key }) {
+            lines.append(String(format: "  %-36@ %.3f", name as NSString, value))
+        }
+        lines.append(report.violations.isEmpty ? "no invariant violations"
+                                               : "\(report.violations.count) violation(s):\n" + report.violations.joined(separator: "\n"))
+        return lines.joined(separator: "\n")
+    }
+}
+#endif

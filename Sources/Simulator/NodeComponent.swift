@@ -1,0 +1,62 @@
+// Compiled once the wire helper's Envelope is merged:
+// define WIRE_ENVELOPE (swiftSettings .define) or delete the #if/#endif lines.
+#if WIRE_ENVELOPE
+import SansIO
+import Wire
+
+/// One protocol a Vantage node runs: SWIM membership now, the Raft election and the vote
+/// exchange next. `ComponentHost` feeds it the bodies of the envelopes of its `kind`, its own
+/// timers and its own random stream, so adding a protocol is adding a component.
+public protocol NodeComponent {
+    /// The envelope kind routed to this component (one component per kind on a node).
+    var kind: MessageKind { get }
+    /// The node booted.
+    mutating func start(_ io: inout ComponentIO)
+    /// The body of an envelope of this component's kind, from node `sender`. Throws when the
+    /// body does not decode (the simulator reports that as a codec violation).
+    mutating func receive(_ body: [UInt8], from sender: String, _ io: inout ComponentIO) throws(DecodeError)
+    /// Local time reached a deadline this component asked for with `io.wakeUp(at:)`.
+    mutating func wakeUp(_ io: inout ComponentIO)
+}
+
+/// What a component may do while handling one input.
+public struct ComponentIO {
+    /// The node's local clock reading.
+    public let now: Instant
+    public let node: NodeIdentity
+    public let bootEpoch: UInt64
+    /// The node's stable storage (survives crashes): where the election persists its term and vote.
+    public let disk: SimulatedDisk
+    /// This component's random stream (per node, per boot, per component).
+    public var random: SeededGenerator
+
+    struct Outgoing {
+        let address: String
+        let body: [UInt8]
+    }
+
+    var outgoing: [Outgoing] = []
+    var wakeUps: [Instant] = []
+    var events: [any Sendable] = []
+
+    init(now: Instant, node: NodeIdentity, bootEpoch: UInt64, disk: SimulatedDisk, random: SeededGenerator) {
+        self.now = now
+        self.node = node
+        self.bootEpoch = bootEpoch
+        self.disk = disk
+        self.random = random
+    }
+
+    /// Sends `body` as an envelope of this component's kind to the node at `address`.
+    public mutating func send(_ body: [UInt8], to address: String) {
+        outgoing.append(Outgoing(address: address, body: body))
+    }
+
+    /// Asks for `wakeUp` once local time reaches `deadline`. Every request is honoured (a core
+    /// may be woken for a deadline it has since moved; cores treat early wake-ups as no-ops).
+    public mutating func wakeUp(at deadline: Instant) { wakeUps.append(deadline) }
+
+    /// Reports an event (e.g. `SWIM.Event`) to the simulation's invariants and metrics.
+    public mutating func emit(_ event: any Sendable) { events.append(event) }
+}
+#endif
