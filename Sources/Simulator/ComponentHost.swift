@@ -1,6 +1,3 @@
-// Compiled once the wire helper's Envelope is merged:
-// define WIRE_ENVELOPE (swiftSettings .define) or delete the #if/#endif lines.
-#if WIRE_ENVELOPE
 import SansIO
 import Wire
 
@@ -89,4 +86,3 @@ public struct ComponentHost: SimulatedProcess {
         for event in componentIO.events { io.emit(event) }
     }
 }
-#endif

@@ -1,6 +1,3 @@
-// Compiled once the wire helper's Envelope is merged:
-// define WIRE_ENVELOPE (swiftSettings .define) or delete the #if/#endif lines.
-#if WIRE_ENVELOPE
 import SansIO
 import Wire
 
@@ -59,4 +56,3 @@ public struct ComponentIO {
     /// Reports an event (e.g. `SWIM.Event`) to the simulation's invariants and metrics.
     public mutating func emit(_ event: any Sendable) { events.append(event) }
 }
-#endif

@@ -1,6 +1,3 @@
-// Compiled once the wire helper's Envelope and the membership helper's SWIM API are merged:
-// define SWIM_MEMBERSHIP and WIRE_ENVELOPE (swiftSettings .define) or delete the #if/#endif lines.
-#if SWIM_MEMBERSHIP
 import SansIO
 
 /// What a caller may override in a scenario; nil means the scenario's default.
@@ -60,8 +57,14 @@ public struct Scenario: Sendable {
     }
 
     /// Every registered scenario, in `--help` order.
-    public static let all: [Scenario] = [.steady, .crashMember, .lossy, .partitionHeal, .pause, .swarm]
+    public static let all: [Scenario] = membership + election
+
+    static let election: [Scenario] = [.leaderCrash, .rejoin, .partialPartition, .minority, .electionSwarm]
+    #if SWIM_MEMBERSHIP
+    static let membership: [Scenario] = [.steady, .crashMember, .lossy, .partitionHeal, .pause, .swarm]
+    #else
+    static let membership: [Scenario] = []
+    #endif
 
     public static func named(_ name: String) -> Scenario? { all.first { $0.name == name } }
 }
-#endif

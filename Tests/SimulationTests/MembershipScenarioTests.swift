@@ -9,54 +9,35 @@ import Testing
 /// The figures issue 3 asks the simulator to show for SWIM: 9 nodes in 3 regions, WAN defaults.
 /// Seeds run as parallel test cases; each simulation is single-threaded and shares nothing.
 @Suite struct MembershipScenarioTests {
-    static func runs(_ scenario: Scenario, seeds: ClosedRange<UInt64>, options: ScenarioOptions = ScenarioOptions())
-        async -> [ScenarioRun]
-    {
-        await withTaskGroup(of: ScenarioRun.self) { group in
-            for seed in seeds { group.addTask { scenario.run(seed: seed, options: options) } }
-            var runs: [ScenarioRun] = []
-            for await run in group { runs.append(run) }
-            return runs.sorted { $0.seed < $1.seed }
-        }
-    }
-
-    static func metric(_ runs: [ScenarioRun], _ name: String) -> Double {
-        ScenarioReport(scenario: "", nodes: 0, runs: runs, wallSeconds: 0).metrics[name] ?? .nan
-    }
-
-    static func expectNoViolations(_ runs: [ScenarioRun]) {
-        for run in runs { #expect(run.violation == nil, "seed \(run.seed): \(run.violation.map(String.init(describing:)) ?? "")") }
-    }
-
     @Test func crashedMemberIsDeclaredDeadEverywhereWithinTheDetectionBudget() async {
-        let runs = await Self.runs(.crashMember, seeds: 1...200)
-        Self.expectNoViolations(runs)
-        let p50 = Self.metric(runs, "dead_detected_all_s_p50"), p99 = Self.metric(runs, "dead_detected_all_s_p99")
+        let runs = await ScenarioRuns.run(.crashMember, seeds: 1...200)
+        ScenarioRuns.expectNoViolations(runs)
+        let p50 = ScenarioRuns.metric(runs, "dead_detected_all_s_p50"), p99 = ScenarioRuns.metric(runs, "dead_detected_all_s_p99")
         #expect(p99 <= 12, "dead_detected_all_s p99 = \(p99) s; replay: vantage simulate --scenario crash-member --seeds 200")
         #expect(p50 <= 6, "dead_detected_all_s p50 = \(p50) s; replay: vantage simulate --scenario crash-member --seeds 200")
-        #expect(Self.metric(runs, "undetected") == 0)
+        #expect(ScenarioRuns.metric(runs, "undetected") == 0)
     }
 
     @Test func partitionedRegionReconvergesWithinTenSecondsOfTheHeal() async {
-        let runs = await Self.runs(.partitionHeal, seeds: 1...20)
-        Self.expectNoViolations(runs)
-        let worst = Self.metric(runs, "reconverge_s_max")
+        let runs = await ScenarioRuns.run(.partitionHeal, seeds: 1...20)
+        ScenarioRuns.expectNoViolations(runs)
+        let worst = ScenarioRuns.metric(runs, "reconverge_s_max")
         #expect(worst <= 10, "reconverge_s max = \(worst) s; replay: vantage simulate --scenario partition-heal --seeds 20")
     }
 
     @Test func localHealthReducesFalseSuspicionsAfterAPause() async {
-        let runs = await Self.runs(.pause, seeds: 1...60)
-        Self.expectNoViolations(runs)
-        let on = Self.metric(runs, "false_suspicions_lhm_on"), off = Self.metric(runs, "false_suspicions_lhm_off")
+        let runs = await ScenarioRuns.run(.pause, seeds: 1...60)
+        ScenarioRuns.expectNoViolations(runs)
+        let on = ScenarioRuns.metric(runs, "false_suspicions_lhm_on"), off = ScenarioRuns.metric(runs, "false_suspicions_lhm_off")
         #expect(on < off, "false suspicions with LHM \(on), without \(off); replay: vantage simulate --scenario pause --seeds 60")
     }
 
     @Test func messagesPerMemberPerPeriodStayFlatFromEightTo512Members() async {
         var perSize: [Int: Double] = [:]
         for (nodes, duration) in [(8, 60), (64, 60), (512, 15)] {
-            let runs = await Self.runs(.steady, seeds: 1...1, options: ScenarioOptions(nodes: nodes, duration: .seconds(duration)))
-            Self.expectNoViolations(runs)
-            perSize[nodes] = Self.metric(runs, "messages_per_member_per_period")
+            let runs = await ScenarioRuns.run(.steady, seeds: 1...1, options: ScenarioOptions(nodes: nodes, duration: .seconds(duration)))
+            ScenarioRuns.expectNoViolations(runs)
+            perSize[nodes] = ScenarioRuns.metric(runs, "messages_per_member_per_period")
         }
         let values = Array(perSize.values)
         let spread = values.max()! / values.min()!
@@ -64,9 +45,9 @@ import Testing
     }
 
     @Test func swarmFaultsNeverBreakMembershipInvariants() async {
-        let runs = await Self.runs(.swarm, seeds: 1...100, options: ScenarioOptions(duration: .seconds(180)))
-        Self.expectNoViolations(runs)
-        #expect(Self.metric(runs, "faults") > 100)  // the plans really injected faults
+        let runs = await ScenarioRuns.run(.swarm, seeds: 1...100, options: ScenarioOptions(duration: .seconds(180)))
+        ScenarioRuns.expectNoViolations(runs)
+        #expect(ScenarioRuns.metric(runs, "faults") > 100)  // the plans really injected faults
     }
 
     @Test func scenarioRunsAreDeterministic() {

@@ -1,6 +1,3 @@
-// Compiled once the wire helper's Envelope and the membership helper's SWIM API are merged:
-// define SWIM_MEMBERSHIP and WIRE_ENVELOPE (swiftSettings .define) or delete the #if/#endif lines.
-#if SWIM_MEMBERSHIP
 import Foundation
 import Simulator
 
@@ -169,4 +166,3 @@ public enum SimulateCommand: Command {
         return lines.joined(separator: "\n")
     }
 }
-#endif
