@@ -103,7 +103,7 @@ public struct Election: Sendable {
         var output: [ElectionDirective] = []
         switch message {
         case .preVoteRequest(let term):
-            answerPreVote(term: term, from: sender, now: now, output: &output)
+            answerPreVote(term: term, from: sender, now: now, rng: &rng, output: &output)
         case .preVoteResponse(let term, let granted):
             if !granted, term > persistent.currentTerm {
                 adoptHigherTerm(term, now: now, rng: &rng, output: &output)
@@ -178,13 +178,28 @@ public struct Election: Sendable {
     }
 
     /// PreVote (thesis §9.6): grant when the requested term is above mine and no leader is live
-    /// here; never changes this node's own state.
-    private func answerPreVote(term: UInt64, from sender: String, now: Instant, output: inout [ElectionDirective]) {
+    /// here. Granting changes no persistent state.
+    ///
+    /// Two pre-candidates for the same term would each grant the other and then split the real vote
+    /// (each votes for itself), costing a whole extra election timeout. So a pre-candidate that grants
+    /// a pre-vote to a peer with a lower name for the term it is itself seeking yields: it becomes a
+    /// follower with a fresh timeout and keeps its real vote for that peer. Pre-votes change no
+    /// persistent state, so this affects only liveness, never safety (thesis §9.6 for PreVote); the
+    /// name order guarantees that of two colliding pre-candidates exactly one yields.
+    private mutating func answerPreVote(
+        term: UInt64, from sender: String, now: Instant, rng: inout some RandomNumberGenerator,
+        output: inout [ElectionDirective]
+    ) {
         let grant = term > persistent.currentTerm && !isWithinLeaderContact(now: now)
         let reply: ElectionMessage = grant
             ? .preVoteResponse(term: term, granted: true)
             : .preVoteResponse(term: persistent.currentTerm, granted: false)
         output.append(.send(reply, to: sender))
+        if grant, role == .preCandidate, term == persistent.currentTerm + 1, sender < myself {
+            role = .follower
+            grants = []
+            resetElectionTimer(now: now, rng: &rng)
+        }
     }
 
     /// RequestVote (thesis §3.4 with the §6.4.1 guard): the new term and the vote are saved in one

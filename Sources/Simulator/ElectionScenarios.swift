@@ -182,7 +182,7 @@ extension Scenario {
         ])
     }
 
-    /// Random loss, duplication, reordering, partitions, crashes and restarts, pauses, clock skew and
+    /// Random loss, duplication, reordering, partitions, crashes and restarts, pauses, the leader nemesis, clock skew and
     /// drift up to `drift` parts per billion; the election invariants after every event.
     static func electionSwarm(seed: UInt64, settings: Settings, drift: Int64, durableStore: Bool) -> ScenarioRun {
         var cluster = electionCluster(settings, drift: drift)
@@ -192,8 +192,43 @@ extension Scenario {
                              nodeCount: settings.nodes, regionCount: cluster.configuration.latency.regionCount,
                              warmUp: .seconds(5), duration: settings.duration)
         plan.apply(to: simulation)
+        let leaderFaults = targetLeaseHolders(simulation, seed: seed)
         _ = simulation.run(until: .zero + settings.duration)
-        return ScenarioRun(simulation, measurements: [Measurement("faults", Double(plan.faults.count), .sum)])
+        return ScenarioRun(simulation, measurements: [
+            Measurement("faults", Double(plan.faults.count), .sum),
+            Measurement("leader_faults", Double(leaderFaults.count), .sum),
+        ])
+    }
+
+    /// Stream tag for the swarm's leader-targeting faults.
+    static let leaderNemesisStream: UInt64 = 0x1EAD_E125
+
+    /// Jepsen's "kill the leader" nemesis: every 5 s, with even odds, the node holding a valid lease
+    /// is crashed (and restarted 2–15 s later) or cut off from everyone for 2–15 s. Random faults
+    /// rarely hit the leader at the moment its lease matters; these do, which is what makes the
+    /// lease check bite. Returns a counter the run reports.
+    private static func targetLeaseHolders(_ simulation: Simulation, seed: UInt64) -> LeaderFaultCount {
+        var random = SeededGenerator(seed: seed).derived(stream: leaderNemesisStream)
+        let count = LeaderFaultCount()
+        simulation.every(.seconds(5)) { simulation in
+            guard random.nextUnit() < 0.5, let holder = ElectionCluster.leaseHolder(in: simulation) else { return }
+            let length = Duration.milliseconds(Int.random(in: 2_000...15_000, using: &random))
+            if random.nextUnit() < 0.5 {
+                simulation.schedule(.crash(node: holder), at: simulation.now)
+                simulation.schedule(.restart(node: holder), at: simulation.now + length)
+            } else {
+                let cuts = Cut.isolating(.nodes([holder]))
+                simulation.schedule(.cut(cuts), at: simulation.now)
+                simulation.schedule(.uncut(cuts), at: simulation.now + length)
+            }
+            count.count += 1
+        }
+        return count
+    }
+
+    /// How many leader faults the nemesis injected (read after the run).
+    private final class LeaderFaultCount {
+        var count = 0
     }
 
     /// The election swarm with drift inside the default bound (4.9 % against the 5 % the lease allows).

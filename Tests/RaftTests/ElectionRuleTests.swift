@@ -84,6 +84,30 @@ import Testing
         #expect(driver.leadership(at: deadline).role == .candidate)
     }
 
+    /// Colliding pre-candidates: the one with the higher name grants and yields (it becomes a follower,
+    /// so its real vote goes to the other); the lower name grants and keeps campaigning.
+    @Test func preCandidateYieldsOnlyToALowerName() throws {
+        var higher = try ElectionDriver(myself: "b")
+        let deadline = try #require(higher.start(at: 0).wakeUp)
+        _ = higher.wake(at: deadline)
+        #expect(higher.receive(.preVoteRequest(term: 1), from: "a", at: deadline).sent(to: "a")
+            == [.preVoteResponse(term: 1, granted: true)])
+        #expect(higher.leadership(at: deadline).role == .follower)
+        // A late grant for the abandoned pre-vote starts nothing; a's vote request is granted.
+        #expect(higher.receive(.preVoteResponse(term: 1, granted: true), from: "c", at: deadline).sent.isEmpty)
+        #expect(higher.receive(.voteRequest(term: 1, isTransfer: false), from: "a", at: deadline).sent(to: "a")
+            == [.voteResponse(term: 1, granted: true)])
+
+        var lower = try ElectionDriver(myself: "a")
+        let lowerDeadline = try #require(lower.start(at: 0).wakeUp)
+        _ = lower.wake(at: lowerDeadline)
+        #expect(lower.receive(.preVoteRequest(term: 1), from: "b", at: lowerDeadline).sent(to: "b")
+            == [.preVoteResponse(term: 1, granted: true)])
+        #expect(lower.leadership(at: lowerDeadline).role == .preCandidate)
+        _ = lower.receive(.preVoteResponse(term: 1, granted: true), from: "b", at: lowerDeadline)
+        #expect(lower.leadership(at: lowerDeadline).role == .candidate)
+    }
+
     @Test func preVoteRefusalWithHigherTermMakesAFollowerOfThatTerm() throws {
         var driver = try ElectionDriver()
         let deadline = try #require(driver.start(at: 0).wakeUp)
