@@ -10,6 +10,7 @@ for suite in suites where requested.isEmpty || requested.contains(suite.name) {
     print("## \(suite.name)")
     for figure in try await suite.run() {
         let note = figure.note.isEmpty ? "" : "  (\(figure.note))"
-        print(String(format: "%-60@ %14.3f %@%@", figure.name as NSString, figure.value, figure.unit, note))
+        let name = figure.name.padding(toLength: max(figure.name.count, 72), withPad: " ", startingAt: 0)
+        print(name + String(format: " %14.3f ", figure.value) + figure.unit + note)
     }
 }
