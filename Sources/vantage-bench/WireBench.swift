@@ -3,7 +3,7 @@ import Wire
 
 /// Sealed-datagram throughput on one core: seal + open of a datagram with a 1,200-byte body, and
 /// decoding of a full-size envelope.
-let wireSuite = BenchmarkSuite(name: "wire") {
+func runWireBenchmarks() throws -> [Figure] {
     let keyring = try Keyring(primary: SecretKey.generate())
     var sender = SecureChannel(clusterName: "bench", keyring: keyring, nonces: .seeded(SeededGenerator(seed: 1)))
     var receiver = SecureChannel(clusterName: "bench", keyring: keyring, nonces: .seeded(SeededGenerator(seed: 2)))

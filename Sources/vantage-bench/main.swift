@@ -2,7 +2,7 @@ import Foundation
 
 /// Every suite; each lives in its own file.
 let suites: [BenchmarkSuite] = [
-    wireSuite,
+    BenchmarkSuite(name: "wire", run: runWireBenchmarks),
 ]
 
 let requested = Set(CommandLine.arguments.dropFirst())
