@@ -36,20 +36,17 @@ public struct SecureChannel: Sendable {
     /// The datagram carrying `envelope`.
     public mutating func seal(_ envelope: Envelope) throws(SealError) -> [UInt8] {
         let plaintext = envelope.encode()
-        let datagram: [UInt8]
         switch security {
         case .plaintext:
-            datagram = plaintext
+            guard plaintext.count <= SealedFrame.maximumDatagramLength else { throw .datagramTooLong(plaintext.count) }
+            return plaintext
         case .sealed(let keyring):
-            guard plaintext.count + SealedFrame.overhead <= SealedFrame.maximumDatagramLength else {
-                throw .datagramTooLong(plaintext.count + SealedFrame.overhead)
-            }
+            let length = plaintext.count + SealedFrame.overhead
+            guard length <= SealedFrame.maximumDatagramLength else { throw .datagramTooLong(length) }
             let nonce = nonces.next()
             let ciphertext = AEAD.seal(plaintext, nonce: nonce, associatedData: associatedData, key: keyring.primary)
-            datagram = SealedFrame(keyID: keyring.primaryID, nonce: nonce, ciphertext: ciphertext).encode()
+            return SealedFrame(keyID: keyring.primaryID, nonce: nonce, ciphertext: ciphertext).encode()
         }
-        guard datagram.count <= SealedFrame.maximumDatagramLength else { throw .datagramTooLong(datagram.count) }
-        return datagram
     }
 
     /// The envelope in `datagram`, or why it was dropped. An accepted envelope moves the replay

@@ -39,7 +39,7 @@ import Testing
         #expect(a.bytes != Array(Fixtures.key(1).bytes.prefix(4)))
         let ids = Set((0..<200).map { KeyID(key: Fixtures.key(UInt8($0))) })
         #expect(ids.count == 200)
-        #expect(a.description.count == 8)
+        #expect(KeyID(bytes: [0x0a, 0xff, 0x00, 0x12]).description == "0aff0012")
     }
 
     @Test func secretKeyIsRedacted() throws {
