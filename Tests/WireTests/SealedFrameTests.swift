@@ -66,6 +66,16 @@ import Testing
         }
     }
 
+    @Test func authenticGarbageIsMalformedNotAccepted() {
+        let ring = Fixtures.ring(Fixtures.key(1))
+        let nonce = [UInt8](repeating: 3, count: AEAD.nonceLength)
+        let ciphertext = AEAD.seal([9, 9, 9], nonce: nonce, associatedData: SealedFrame.associatedData(clusterName: "prod"), key: ring.primary)
+        let datagram = SealedFrame(keyID: ring.primaryID, nonce: nonce, ciphertext: ciphertext).encode()
+        var receiver = Fixtures.channel(ring)
+        #expect(receiver.open(datagram) == .failure(.malformed(.unsupportedVersion(9))))
+        #expect(DropReason.malformed(.unsupportedVersion(9)).reason == "malformed_unsupported_version")
+    }
+
     @Test func oversizedDatagramsAreRefused() throws {
         var channel = Fixtures.channel(Fixtures.ring(Fixtures.key(1)))
         let huge = Envelope(sender: "n", bootEpoch: 0, sequence: 0, kind: .vote, body: [UInt8](repeating: 0, count: 1_400))
