@@ -3,6 +3,7 @@ import Foundation
 /// Every suite; each lives in its own file.
 let suites: [BenchmarkSuite] = [
     electionSuite,
+    BenchmarkSuite(name: "wire", run: runWireBenchmarks),
 ]
 
 let requested = Set(CommandLine.arguments.dropFirst())
