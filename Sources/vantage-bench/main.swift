@@ -2,6 +2,7 @@ import Foundation
 
 /// Every suite; each lives in its own file.
 let suites: [BenchmarkSuite] = [
+    simulatorSuite,
 ]
 
 let requested = Set(CommandLine.arguments.dropFirst())

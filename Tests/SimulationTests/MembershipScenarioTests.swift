@@ -1,6 +1,3 @@
-// Compiled once the wire helper's Envelope and the membership helper's SWIM API are merged:
-// define SWIM_MEMBERSHIP and WIRE_ENVELOPE (swiftSettings .define) or delete the #if/#endif lines.
-#if SWIM_MEMBERSHIP
 import Membership
 import SansIO
 import Testing
@@ -64,11 +61,10 @@ import Testing
 /// The 10 %-loss figure: no false dead over 50 seeds × one simulated hour.
 @Suite struct LossyScenarioTests {
     @Test func tenPercentLossNeverDeclaresARunningMemberDead() async {
-        let runs = await MembershipScenarioTests.runs(.lossy, seeds: 1...50)
-        MembershipScenarioTests.expectNoViolations(runs)
-        let falseDead = MembershipScenarioTests.metric(runs, "false_dead")
+        let runs = await ScenarioRuns.run(.lossy, seeds: 1...50)
+        ScenarioRuns.expectNoViolations(runs)
+        let falseDead = ScenarioRuns.metric(runs, "false_dead")
         #expect(runs.allSatisfy { $0.simulatedSeconds >= 3_600 })
         #expect(falseDead == 0, "false dead: \(falseDead); replay: vantage simulate --scenario lossy --seeds 50")
     }
 }
-#endif
