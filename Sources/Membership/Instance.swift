@@ -114,7 +114,7 @@ extension SWIM {
                 sequence += 1
                 let timeout = settings.probeTimeout.scaled(by: Double(health.multiplier))
                 relays[sequence] = Relay(requester: message.sender, sequence: message.sequence, target: target,
-                                         nackAt: now + timeout.scaled(by: 0.8), expires: now + timeout * 4)
+                                         nackAt: now + timeout.scaled(by: 0.4), expires: now + timeout * 4)
                 send(.ping, sequence: sequence, target: nil, to: target, &output)
             case .ack:
                 if let relay = relays.removeValue(forKey: message.sequence), relay.target.name == message.sender.name {
@@ -155,8 +155,10 @@ extension SWIM {
                     nextProbe = now
                 } else if now >= current.end {
                     probe = nil
-                    health.worsen()
-                    if current.nacks < current.expectedNacks { health.worsen() }
+                    // Nacks from every helper prove this node is healthy; each missing one, or no
+                    // helper at all, counts against it (Lifeguard §4.1, §4.3).
+                    let missing = current.expectedNacks == 0 ? 1 : current.expectedNacks - min(current.nacks, current.expectedNacks)
+                    for _ in 0..<missing { health.worsen() }
                     suspect(current.target, origin: myself.name, now: now, &output)
                     nextProbe = current.end
                 } else if now >= current.directDeadline, !current.indirectSent {
@@ -285,6 +287,25 @@ extension SWIM {
             if member.status != previous {
                 output.append(.event(.statusChanged(member, previous: previous)))
             }
+            if member.status == .alive, previous?.isTombstone == true { synchronize(with: member.id, &output) }
+        }
+
+        /// A member came back from a tombstone (a healed partition, a restart): this view's alive
+        /// members go to it directly instead of waiting for gossip to cross (state transfer on join,
+        /// SWIM §4.3 / memberlist's push-pull in one datagram).
+        private func synchronize(with recipient: MemberID, _ output: inout [Directive]) {
+            var message = Message(kind: .ping, sender: myself, incarnation: incarnation, sequence: 0,
+                                  gossip: [Update(member: Member(id: myself, status: .alive, incarnation: incarnation))])
+            var budget = Envelope.maximumBodyLength - message.encoded().count - 4
+            for member in view.values.sorted(by: { $0.id.name < $1.id.name })
+            where member.status == .alive && member.id.name != recipient.name && message.gossip.count < Message.gossipLimit {
+                let update = Update(member: member)
+                let size = Message.size(of: update)
+                guard size <= budget else { break }
+                budget -= size
+                message.gossip.append(update)
+            }
+            output.append(.send(message, to: recipient))
         }
 
         // MARK: - Output

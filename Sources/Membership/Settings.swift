@@ -17,7 +17,7 @@ extension SWIM {
         public var suspicionMax: Duration = .seconds(15)
         /// Independent confirmations K after which the suspicion timeout reaches `suspicionMin`
         /// (Lifeguard §4.2).
-        public var confirmations = 3
+        public var confirmations = 2
         /// λ: each gossip update is piggybacked λ·⌈log₁₀(n+1)⌉ times (SWIM §4.1).
         public var retransmitMultiplier = 4
         /// Highest local health multiplier score (Lifeguard §4.3, S).
@@ -26,7 +26,7 @@ extension SWIM {
         public var localHealthEnabled = true
         /// How often configured seeds that are not alive in this view are pinged again, so a node
         /// cut off by a partition finds its way back.
-        public var rejoinInterval: Duration = .seconds(2)
+        public var rejoinInterval: Duration = .seconds(1)
         /// How long dead and left members are remembered so old gossip cannot revive them.
         public var tombstoneLifetime: Duration = .seconds(86_400)
         /// Test-only: when false a node never refutes suspicion about itself, so running members
