@@ -88,7 +88,7 @@ extension SWIM {
             var output: [Directive] = []
             expireRelays(now: now, &output)
             advanceProbe(now: now, rng: &rng, &output)
-            expireSuspicions(now: now, &output)
+            expireSuspicions(now: now, rng: &rng, &output)
             if let nextRejoin, now >= nextRejoin { rejoin(now: now, &output) }
             for (name, since) in tombstonedAt where now >= since + settings.tombstoneLifetime {
                 tombstonedAt[name] = nil
@@ -216,12 +216,21 @@ extension SWIM {
                   now: now, &output)
         }
 
-        private mutating func expireSuspicions(now: Instant, _ output: inout [Directive]) {
+        /// A suspicion that timed out here makes the member dead; the declaration is also pushed
+        /// at once to `indirectProbes` random alive members, so it spreads faster than the next
+        /// protocol period's piggybacking alone (SWIM §4.1 "confirm" message).
+        private mutating func expireSuspicions(now: Instant, rng: inout some RandomNumberGenerator,
+                                               _ output: inout [Directive]) {
             for name in suspicions.keys.sorted() {
                 guard let suspicion = suspicions[name], now >= suspicion.deadline(settings: settings),
                       let member = view[name] else { continue }
-                apply(Update(member: Member(id: member.id, status: .dead, incarnation: suspicion.incarnation)),
-                      now: now, &output)
+                let dead = Update(member: Member(id: member.id, status: .dead, incarnation: suspicion.incarnation))
+                apply(dead, now: now, &output)
+                let recipients = view.values.filter { $0.status == .alive }.map(\.id).sorted { $0.name < $1.name }
+                for recipient in recipients.shuffled(using: &rng).prefix(settings.indirectProbes) {
+                    output.append(.send(Message(kind: .ping, sender: myself, incarnation: incarnation, sequence: 0,
+                                                gossip: [dead]), to: recipient))
+                }
             }
         }
 
