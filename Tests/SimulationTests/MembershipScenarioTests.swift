@@ -47,6 +47,19 @@ import Testing
         #expect(ScenarioRuns.metric(runs, "faults") > 100)  // the plans really injected faults
     }
 
+    /// Proves the false-dead check bites: with the test-only `refutationEnabled = false`, 10 % loss
+    /// makes running members dead (seed 1, 10 simulated minutes).
+    @Test func withoutRefutationLossDeclaresRunningMembersDead() {
+        var swim = SWIM.Settings()
+        swim.refutationEnabled = false
+        let cluster = MembershipCluster(configuration: SimulationConfiguration(nodeCount: 9, conditions: LinkConditions(loss: 0.1)),
+                                        settings: swim)
+        let simulation = cluster.simulation(seed: 1)
+        let tally = MembershipTally(simulation)
+        simulation.run(until: .zero + .seconds(600))
+        #expect(tally.falseDead > 0, "seed 1: false dead \(tally.falseDead)")
+    }
+
     @Test func scenarioRunsAreDeterministic() {
         for scenario in [Scenario.crashMember, .swarm] {
             for seed in UInt64(1)...5 {
