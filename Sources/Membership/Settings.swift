@@ -17,7 +17,7 @@ extension SWIM {
         public var suspicionMax: Duration = .seconds(15)
         /// Independent confirmations K after which the suspicion timeout reaches `suspicionMin`
         /// (Lifeguard §4.2).
-        public var confirmations = 2
+        public var confirmations = 3
         /// λ: each gossip update is piggybacked λ·⌈log₁₀(n+1)⌉ times (SWIM §4.1).
         public var retransmitMultiplier = 4
         /// Highest local health multiplier score (Lifeguard §4.3, S).
