@@ -217,7 +217,7 @@ extension SWIM {
         }
 
         /// A suspicion that timed out here makes the member dead; the declaration is also pushed
-        /// at once to `indirectProbes` random alive members, so it spreads faster than the next
+        /// at once to `2 × indirectProbes` random alive members, so it spreads faster than the next
         /// protocol period's piggybacking alone (SWIM §4.1 "confirm" message).
         private mutating func expireSuspicions(now: Instant, rng: inout some RandomNumberGenerator,
                                                _ output: inout [Directive]) {
@@ -227,7 +227,7 @@ extension SWIM {
                 let dead = Update(member: Member(id: member.id, status: .dead, incarnation: suspicion.incarnation))
                 apply(dead, now: now, &output)
                 let recipients = view.values.filter { $0.status == .alive }.map(\.id).sorted { $0.name < $1.name }
-                for recipient in recipients.shuffled(using: &rng).prefix(settings.indirectProbes) {
+                for recipient in recipients.shuffled(using: &rng).prefix(2 * settings.indirectProbes) {
                     output.append(.send(Message(kind: .ping, sender: myself, incarnation: incarnation, sequence: 0,
                                                 gossip: [dead]), to: recipient))
                 }
