@@ -1,6 +1,3 @@
-// Compiled once the wire helper's Envelope and the membership helper's SWIM API are merged:
-// define SWIM_MEMBERSHIP and WIRE_ENVELOPE (swiftSettings .define) or delete the #if/#endif lines.
-#if SWIM_MEMBERSHIP
 import Membership
 import SansIO
 
@@ -161,4 +158,3 @@ extension Scenario {
         return ScenarioRun(simulation, measurements: [Measurement("faults", Double(plan.faults.count), .sum)])
     }
 }
-#endif

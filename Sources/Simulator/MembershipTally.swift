@@ -1,6 +1,3 @@
-// Compiled once the wire helper's Envelope and the membership helper's SWIM API are merged:
-// define SWIM_MEMBERSHIP and WIRE_ENVELOPE (swiftSettings .define) or delete the #if/#endif lines.
-#if SWIM_MEMBERSHIP
 import Membership
 import SansIO
 
@@ -62,4 +59,3 @@ public final class MembershipTally {
         return true
     }
 }
-#endif

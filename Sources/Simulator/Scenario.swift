@@ -60,11 +60,7 @@ public struct Scenario: Sendable {
     public static let all: [Scenario] = membership + election
 
     static let election: [Scenario] = [.leaderCrash, .rejoin, .partialPartition, .minority, .electionSwarm]
-    #if SWIM_MEMBERSHIP
     static let membership: [Scenario] = [.steady, .crashMember, .lossy, .partitionHeal, .pause, .swarm]
-    #else
-    static let membership: [Scenario] = []
-    #endif
 
     public static func named(_ name: String) -> Scenario? { all.first { $0.name == name } }
 }

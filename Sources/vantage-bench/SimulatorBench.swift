@@ -1,6 +1,3 @@
-// Compiled once the wire helper's Envelope and the membership helper's SWIM API are merged:
-// define SWIM_MEMBERSHIP and WIRE_ENVELOPE (swiftSettings .define) or delete the #if/#endif lines.
-#if SWIM_MEMBERSHIP
 import Simulator
 
 /// Simulator throughput on the `steady` membership scenario (real SWIM, real envelope codec):
@@ -30,4 +27,3 @@ private func runSimulatorBenchmarks() -> [Figure] {
     }
     return figures
 }
-#endif

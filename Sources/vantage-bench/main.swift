@@ -2,8 +2,9 @@ import Foundation
 
 /// Every suite; each lives in its own file.
 let suites: [BenchmarkSuite] = [
-    electionSuite,
     BenchmarkSuite(name: "wire", run: runWireBenchmarks),
+    simulatorSuite,
+    electionSuite,
 ]
 
 let requested = Set(CommandLine.arguments.dropFirst())

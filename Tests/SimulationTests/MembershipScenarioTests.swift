@@ -1,6 +1,3 @@
-// Compiled once the wire helper's Envelope and the membership helper's SWIM API are merged:
-// define SWIM_MEMBERSHIP and WIRE_ENVELOPE (swiftSettings .define) or delete the #if/#endif lines.
-#if SWIM_MEMBERSHIP
 import Membership
 import SansIO
 import Testing
@@ -50,6 +47,19 @@ import Testing
         #expect(ScenarioRuns.metric(runs, "faults") > 100)  // the plans really injected faults
     }
 
+    /// Proves the false-dead check bites: with the test-only `refutationEnabled = false`, 10 % loss
+    /// makes running members dead (seed 1, 10 simulated minutes).
+    @Test func withoutRefutationLossDeclaresRunningMembersDead() {
+        var swim = SWIM.Settings()
+        swim.refutationEnabled = false
+        let cluster = MembershipCluster(configuration: SimulationConfiguration(nodeCount: 9, conditions: LinkConditions(loss: 0.1)),
+                                        settings: swim)
+        let simulation = cluster.simulation(seed: 1)
+        let tally = MembershipTally(simulation)
+        simulation.run(until: .zero + .seconds(600))
+        #expect(tally.falseDead > 0, "seed 1: false dead \(tally.falseDead)")
+    }
+
     @Test func scenarioRunsAreDeterministic() {
         for scenario in [Scenario.crashMember, .swarm] {
             for seed in UInt64(1)...5 {
@@ -64,11 +74,10 @@ import Testing
 /// The 10 %-loss figure: no false dead over 50 seeds × one simulated hour.
 @Suite struct LossyScenarioTests {
     @Test func tenPercentLossNeverDeclaresARunningMemberDead() async {
-        let runs = await MembershipScenarioTests.runs(.lossy, seeds: 1...50)
-        MembershipScenarioTests.expectNoViolations(runs)
-        let falseDead = MembershipScenarioTests.metric(runs, "false_dead")
+        let runs = await ScenarioRuns.run(.lossy, seeds: 1...50)
+        ScenarioRuns.expectNoViolations(runs)
+        let falseDead = ScenarioRuns.metric(runs, "false_dead")
         #expect(runs.allSatisfy { $0.simulatedSeconds >= 3_600 })
         #expect(falseDead == 0, "false dead: \(falseDead); replay: vantage simulate --scenario lossy --seeds 50")
     }
 }
-#endif

@@ -1,0 +1,40 @@
+import SansIO
+
+/// One member's suspicion with Lifeguard's dynamic timeout (Lifeguard §4.2): it starts at
+/// `max` and shrinks towards `min` with the logarithm of independent confirmations,
+/// `max(min, max − (max − min)·log(C+1)/log(K+1))`.
+struct Suspicion: Sendable {
+    let start: Instant
+    let incarnation: UInt64
+    private(set) var confirmers: Set<String>
+
+    init(start: Instant, incarnation: UInt64, origin: String) {
+        self.start = start
+        self.incarnation = incarnation
+        confirmers = [origin]
+    }
+
+    /// Independent confirmations beyond the first suspecter.
+    var confirmations: Int { confirmers.count - 1 }
+
+    /// Records `origin`; true when it is a new, independent confirmation.
+    mutating func confirm(by origin: String) -> Bool { confirmers.insert(origin).inserted }
+
+    static func timeout(confirmations: Int, settings: SWIM.Settings) -> Duration {
+        let k = max(1, settings.confirmations)
+        let fraction = log(Double(min(confirmations, k) + 1)) / log(Double(k + 1))
+        let span = (settings.suspicionMax - settings.suspicionMin).seconds
+        let seconds = max(settings.suspicionMin.seconds, settings.suspicionMax.seconds - span * fraction)
+        return .nanoseconds(Int64((seconds * 1e9).rounded()))
+    }
+
+    func deadline(settings: SWIM.Settings) -> Instant {
+        start + Self.timeout(confirmations: confirmations, settings: settings)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
