@@ -1,6 +1,6 @@
 /// One `vantage` subcommand. `VantageCLI` dispatches on `name`, prints `summary` in `--help`,
 /// and prints `usage` after a `UsageError`.
-public protocol Command {
+public protocol Command: Sendable {
     /// The subcommand word (`check-config`).
     static var name: String { get }
     /// One line for the command list.
