@@ -89,6 +89,7 @@ extension SWIM {
             expireRelays(now: now, &output)
             advanceProbe(now: now, rng: &rng, &output)
             expireSuspicions(now: now, rng: &rng, &output)
+            checkSuspects(now: now, &output)
             if let nextRejoin, now >= nextRejoin { rejoin(now: now, &output) }
             for (name, since) in tombstonedAt where now >= since + settings.tombstoneLifetime {
                 tombstonedAt[name] = nil
@@ -106,6 +107,14 @@ extension SWIM {
             apply(Update(member: Member(id: message.sender, status: .alive, incarnation: message.incarnation)),
                   now: now, rng: &rng, &output)
             for update in message.gossip { apply(update, now: now, rng: &rng, &output) }
+            if message.kind != .ping,
+               message.gossip.contains(where: { $0.member.id.name == myself.name && $0.member.status != .alive }) {
+                // The sender holds this node suspect or dead (after a healed partition it usually
+                // does), perhaps at an incarnation already refuted elsewhere: the current
+                // incarnation goes straight back instead of only into gossip. A ping needs no
+                // extra message: its ack carries the incarnation.
+                send(.ping, sequence: 0, target: nil, to: message.sender, &output)
+            }
             switch message.kind {
             case .ping:
                 send(.ack, sequence: message.sequence, target: message.target, to: message.sender, &output)
@@ -174,9 +183,7 @@ extension SWIM {
                 }
             }
             guard probe == nil, let next = nextProbe, now >= next else { return }
-            let names = view.values.filter { !$0.status.isTombstone }.map(\.id.name).sorted()
-            guard let name = schedule.next(members: names, rng: &rng, isProbeable: { view[$0].map { !$0.status.isTombstone } ?? false }),
-                  let target = view[name]?.id else {
+            guard let name = nextProbeTarget(rng: &rng), let target = view[name]?.id else {
                 nextProbe = now + settings.probeInterval
                 return
             }
@@ -187,6 +194,20 @@ extension SWIM {
                           end: now + settings.probeInterval.scaled(by: scale))
             nextProbe = nil
             send(.ping, sequence: sequence, target: nil, to: target, &output)
+        }
+
+        /// The member to probe next: a suspect this node has not probed itself since the
+        /// suspicion began, else the round-robin order. Probing a suspect at once turns a real
+        /// failure into an independent confirmation that shortens the suspicion timeout
+        /// (Lifeguard §4.2), and lets a running suspect's answer end the suspicion here.
+        private mutating func nextProbeTarget(rng: inout some RandomNumberGenerator) -> String? {
+            if let name = suspicions.filter({ !$0.value.probedHere }).keys.min() {
+                suspicions[name]?.probedHere = true
+                return name
+            }
+            let view = view
+            return schedule.next(members: { view.values.filter { !$0.status.isTombstone }.map(\.id.name).sorted() },
+                                 rng: &rng, isProbeable: { view[$0].map { !$0.status.isTombstone } ?? false })
         }
 
         private mutating func expireRelays(now: Instant, _ output: inout [Directive]) {
@@ -231,6 +252,20 @@ extension SWIM {
                     output.append(.send(Message(kind: .ping, sender: myself, incarnation: incarnation, sequence: 0,
                                                 gossip: [dead]), to: recipient))
                 }
+            }
+        }
+
+        /// Every node holding a suspicion pings the suspect itself, at once and then every probe
+        /// interval until the suspicion ends. The ping carries the suspicion, so a running suspect
+        /// refutes it (Lifeguard §4.4, buddy system), and any answer carries the refuted
+        /// incarnation, so the refutation reaches this node directly instead of depending on
+        /// piggybacked gossip alone, which under sustained loss can miss a node for longer than
+        /// a shortened suspicion timeout.
+        private mutating func checkSuspects(now: Instant, _ output: inout [Directive]) {
+            for name in suspicions.keys.sorted() {
+                guard let suspicion = suspicions[name], now >= suspicion.nextCheck, let member = view[name] else { continue }
+                suspicions[name]?.nextCheck = now + settings.probeInterval
+                send(.ping, sequence: 0, target: nil, to: member.id, &output)
             }
         }
 
@@ -288,7 +323,9 @@ extension SWIM {
             view[name] = member
             gossip.enqueue(Update(member: member, origin: origin))
             if member.status == .suspect {
-                suspicions[name] = Suspicion(start: now, incarnation: member.incarnation, origin: origin ?? myself.name)
+                let origin = origin ?? myself.name
+                suspicions[name] = Suspicion(start: now, incarnation: member.incarnation, origin: origin,
+                                             probedHere: origin == myself.name)
             } else {
                 suspicions[name] = nil
             }
@@ -340,7 +377,9 @@ extension SWIM {
             var deadlines = [nextProbe, nextRejoin].compactMap { $0 }
             if let probe { deadlines.append(probe.indirectSent ? probe.end : probe.directDeadline) }
             for relay in relays.values { deadlines.append(relay.nackAt ?? relay.expires) }
-            for suspicion in suspicions.values { deadlines.append(suspicion.deadline(settings: settings)) }
+            for suspicion in suspicions.values {
+                deadlines.append(min(suspicion.deadline(settings: settings), suspicion.nextCheck))
+            }
             if let earliest = tombstonedAt.values.min() { deadlines.append(earliest + settings.tombstoneLifetime) }
             if let earliest = deadlines.min() { output.append(.wakeUp(at: earliest)) }
         }

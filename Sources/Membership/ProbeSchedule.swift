@@ -11,9 +11,9 @@ struct ProbeSchedule: Sendable {
         order.insert(name, at: index)
     }
 
-    /// The next name satisfying `isProbeable`, starting a reshuffled round from `members` when the
-    /// current one is exhausted.
-    mutating func next(members: [String], rng: inout some RandomNumberGenerator,
+    /// The next name satisfying `isProbeable`, starting a reshuffled round from `members()` when
+    /// the current one is exhausted (asked once per round, not once per probe).
+    mutating func next(members: () -> [String], rng: inout some RandomNumberGenerator,
                        isProbeable: (String) -> Bool) -> String? {
         for pass in 0..<2 {
             while position < order.count {
@@ -22,7 +22,7 @@ struct ProbeSchedule: Sendable {
                 if isProbeable(name) { return name }
             }
             guard pass == 0 else { break }
-            order = members.shuffled(using: &rng)
+            order = members().shuffled(using: &rng)
             position = 0
         }
         return nil

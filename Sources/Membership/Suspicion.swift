@@ -7,11 +7,18 @@ struct Suspicion: Sendable {
     let start: Instant
     let incarnation: UInt64
     private(set) var confirmers: Set<String>
+    /// When this node next pings the suspect itself (see `Instance.checkSuspects`).
+    var nextCheck: Instant
+    /// Whether this node has run a full probe of the suspect since the suspicion began, so its
+    /// own verdict can confirm the suspicion (see `Instance.nextProbeTarget`).
+    var probedHere: Bool
 
-    init(start: Instant, incarnation: UInt64, origin: String) {
+    init(start: Instant, incarnation: UInt64, origin: String, probedHere: Bool) {
         self.start = start
         self.incarnation = incarnation
         confirmers = [origin]
+        nextCheck = start
+        self.probedHere = probedHere
     }
 
     /// Independent confirmations beyond the first suspecter.

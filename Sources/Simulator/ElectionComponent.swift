@@ -13,7 +13,8 @@ public struct ElectionComponent: NodeComponent {
     public let settings: ElectionSettings
     /// Whether the term store survives crashes (false only to show the invariants catch it).
     public let durableStore: Bool
-    /// Present once started.
+    /// Present once started; inputs mutate it in place (`election?.on…`), since a local copy would
+    /// share its storage and copy it on write.
     public private(set) var election: Election?
 
     public init(voters: [String], settings: ElectionSettings, durableStore: Bool = true) {
@@ -34,24 +35,18 @@ public struct ElectionComponent: NodeComponent {
 
     public mutating func receive(_ body: [UInt8], from sender: String, _ io: inout ComponentIO) throws(DecodeError) {
         let message = try ElectionMessage.decode(body)
-        guard var election else { return }
-        let directives = election.onMessage(message, from: sender, now: io.now, rng: &io.random)
-        self.election = election
+        guard election != nil, let directives = election?.onMessage(message, from: sender, now: io.now, rng: &io.random) else { return }
         carry(directives, &io)
     }
 
     public mutating func wakeUp(_ io: inout ComponentIO) {
-        guard var election else { return }
-        let directives = election.onWakeUp(now: io.now, rng: &io.random)
-        self.election = election
+        guard election != nil, let directives = election?.onWakeUp(now: io.now, rng: &io.random) else { return }
         carry(directives, &io)
     }
 
     /// Graceful shutdown: hands leadership over (Raft thesis §3.10).
     public mutating func shutDown(_ io: inout ComponentIO) {
-        guard var election else { return }
-        let directives = election.onShutdown(now: io.now)
-        self.election = election
+        guard election != nil, let directives = election?.onShutdown(now: io.now) else { return }
         carry(directives, &io)
     }
 

@@ -14,24 +14,30 @@ public struct MembershipComponent: NodeComponent {
     }
 
     public mutating func start(_ io: inout ComponentIO) {
-        perform(instance.onStart(now: io.now, rng: &io.random), &io)
+        let directives = instance.onStart(now: io.now, rng: &io.random)
+        Self.perform(directives, &io)
     }
 
     public mutating func receive(_ body: [UInt8], from sender: String, _ io: inout ComponentIO) throws(DecodeError) {
         let message = try SWIM.Message.decode(body)
-        perform(instance.onMessage(message, now: io.now, rng: &io.random), &io)
+        let directives = instance.onMessage(message, now: io.now, rng: &io.random)
+        Self.perform(directives, &io)
     }
 
     public mutating func wakeUp(_ io: inout ComponentIO) {
-        perform(instance.onWakeUp(now: io.now, rng: &io.random), &io)
+        let directives = instance.onWakeUp(now: io.now, rng: &io.random)
+        Self.perform(directives, &io)
     }
 
     /// Graceful leave (SWIM §4.3 "voluntary leave"): announces `left` to the cluster.
     public mutating func leave(_ io: inout ComponentIO) {
-        perform(instance.onLeave(now: io.now), &io)
+        let directives = instance.onLeave(now: io.now)
+        Self.perform(directives, &io)
     }
 
-    private func perform(_ directives: [SWIM.Directive], _ io: inout ComponentIO) {
+    /// Carries out directives. Static, so that calling it never copies the component while the
+    /// instance is being mutated (that copy would make every dictionary in the instance copy on write).
+    private static func perform(_ directives: [SWIM.Directive], _ io: inout ComponentIO) {
         for directive in directives {
             switch directive {
             case .send(let message, let member): io.send(message.encoded(), to: member.address)

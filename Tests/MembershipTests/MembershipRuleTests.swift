@@ -92,7 +92,9 @@ private func wakeUp(_ directives: [SWIM.Directive]) -> Instant? {
         var pings: [Instant] = []
         for _ in 0..<400 {
             now += .milliseconds(50)
-            for (sent, _) in sends(instance.onWakeUp(now: now, rng: &rng)) where sent.kind == .ping { pings.append(now) }
+            for (sent, _) in sends(instance.onWakeUp(now: now, rng: &rng)) where sent.kind == .ping && sent.sequence != 0 {
+                pings.append(now)
+            }
         }
         #expect(instance.localHealth > 0)
         // Unanswered probes stretch the protocol period: the gap between probes grows.
@@ -103,7 +105,7 @@ private func wakeUp(_ directives: [SWIM.Directive]) -> Instant? {
         var answered = 0
         for _ in 0..<2_000 where answered < 3 {
             now += .milliseconds(50)
-            for (sent, to) in sends(instance.onWakeUp(now: now, rng: &rng)) where sent.kind == .ping && to == c {
+            for (sent, to) in sends(instance.onWakeUp(now: now, rng: &rng)) where sent.kind == .ping && sent.sequence != 0 && to == c {
                 _ = instance.onMessage(message(.ack, from: c, incarnation: 1, sequence: sent.sequence), now: now, rng: &rng)
                 answered += 1
             }
@@ -217,5 +219,70 @@ private func wakeUp(_ directives: [SWIM.Directive]) -> Instant? {
         }
         #expect(accepted < 20_000)
         #expect(throws: DecodeError.self) { try SWIM.Message.decode([UInt8](repeating: 1, count: Envelope.maximumBodyLength + 1)) }
+    }
+}
+
+/// The rules that carry refutations and confirmations directly instead of through gossip alone.
+@Suite struct SuspicionFollowUpTests {
+    /// An instance `a` that knows `b` and `c` alive and has just heard, by gossip from `b`, that
+    /// `c` is suspected.
+    private func suspecting(_ rng: inout SeededGenerator) -> SWIM.Instance {
+        var instance = SWIM.Instance(myself: a, seeds: [])
+        _ = instance.onStart(now: .zero, rng: &rng)
+        _ = instance.onMessage(message(from: c), now: .zero, rng: &rng)
+        _ = instance.onMessage(message(.ack, from: b, sequence: 99, gossip: [update(c, .suspect, 0, origin: "b")]),
+                               now: .zero, rng: &rng)
+        return instance
+    }
+
+    @Test func aSuspectLearnedByGossipIsProbedNext() {
+        var rng = SeededGenerator(seed: 11)
+        var instance = suspecting(&rng)
+        // The first probe after the suspicion goes to the suspect, whatever the round-robin order.
+        let pings = sends(instance.onWakeUp(now: .zero + .seconds(1), rng: &rng)).filter { $0.0.kind == .ping && $0.0.sequence != 0 }
+        #expect(pings.map(\.1.name) == ["c"])
+        // The ping tells the suspect it is suspected, so it can refute at once.
+        #expect(pings.first?.0.gossip.contains { $0.member.id == c && $0.member.status == .suspect } == true)
+    }
+
+    @Test func aHeldSuspicionIsCheckedEveryProbeIntervalUntilItEnds() {
+        var rng = SeededGenerator(seed: 12)
+        var instance = suspecting(&rng)
+        var refuted = false
+        /// Check pings (sequence 0) to `c` at `seconds`; `c` acks every probe with its incarnation
+        /// (an ack at the suspected incarnation does not end the suspicion).
+        func checks(at seconds: Double) -> Int {
+            let now = Instant.zero + .milliseconds(Int64(seconds * 1000))
+            let out = sends(instance.onWakeUp(now: now, rng: &rng)).filter { $0.0.kind == .ping && $0.1 == c }
+            for (probe, _) in out where probe.sequence != 0 {
+                _ = instance.onMessage(message(.ack, from: c, incarnation: refuted ? 1 : 0, sequence: probe.sequence),
+                                       now: now, rng: &rng)
+            }
+            return out.filter { $0.0.sequence == 0 }.count
+        }
+        #expect(checks(at: 0) == 1)
+        #expect(checks(at: 0.5) == 0)
+        #expect(checks(at: 1) == 1)
+        // The suspect answers with a refuted incarnation: the suspicion ends, and so do the checks.
+        _ = instance.onMessage(message(.ack, from: c, incarnation: 1, sequence: 0), now: .zero + .seconds(1), rng: &rng)
+        refuted = true
+        #expect(instance.member(named: "c")?.status == .alive)
+        #expect((2...8).map { checks(at: Double($0)) }.allSatisfy { $0 == 0 })
+    }
+
+    @Test func aMemberToldItIsDeadAnswersTheTellerDirectly() {
+        var rng = SeededGenerator(seed: 13)
+        var instance = SWIM.Instance(myself: a, seeds: [])
+        _ = instance.onStart(now: .zero, rng: &rng)
+        // A stale claim (incarnation already refuted) still gets the current incarnation sent back.
+        _ = instance.onMessage(message(from: c, gossip: [update(a, .suspect, 0, origin: "c")]), now: .zero, rng: &rng)
+        #expect(instance.incarnation == 1)
+        let out = instance.onMessage(message(.ack, from: b, sequence: 7, gossip: [update(a, .dead, 0)]), now: .zero, rng: &rng)
+        let direct = sends(out).filter { $0.1 == b && $0.0.kind == .ping }
+        #expect(direct.count == 1)
+        #expect(direct.first?.0.incarnation == 1)
+        // A ping needs no extra message: its ack carries the incarnation.
+        let answered = instance.onMessage(message(.ping, from: b, sequence: 8, gossip: [update(a, .dead, 0)]), now: .zero, rng: &rng)
+        #expect(sends(answered).filter { $0.1 == b }.map(\.0.kind) == [.ack])
     }
 }
