@@ -1,17 +1,17 @@
 import Glibc
 
-/// A failed system call: which call, on which path, and `errno`.
-struct SystemCallError: Error, Equatable, Sendable, CustomStringConvertible {
-    var call: String
-    var path: String
-    var errno: Int32
+/// A failed system call: which call, on which path or address, and `errno`.
+public struct SystemCallError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var call: String
+    public var path: String
+    public var errno: Int32
 
-    var description: String {
+    public var description: String {
         "\(call)(\(path)) failed: \(String(cString: strerror(errno))) (errno \(errno))"
     }
 }
 
-/// The file system calls the persistence layer needs, each wrapped once: retried on `EINTR`,
+/// The system calls the node makes (files for persistence, sockets for the runtime), each wrapped once: retried on `EINTR`,
 /// failures turned into ``SystemCallError``.
 enum SystemCall {
     /// Runs `body` until it does not fail with `EINTR`; a `-1` result throws with `errno`.

@@ -1,0 +1,88 @@
+import Raft
+import SansIO
+import Wire
+
+/// The runtime shell around one `Election` (the thin actor over a value-type core, as in
+/// swift-cluster-membership): feeds it `now` from the monotonic clock and messages from the
+/// transport, carries out its directives (sealed UDP sends, one pending timer), and answers the
+/// leader query the rest of the node asks before every DNS write.
+public actor ElectionService {
+    private var election: Election
+    private let transport: ClusterTransport
+    private let clock: MonotonicClock
+    private var random: SeededGenerator
+    private var timer: Task<Void, Never>?
+    private let onEvent: @Sendable (ElectionEvent) -> Void
+    /// Election envelopes whose body did not decode (dropped).
+    public private(set) var malformedMessages = 0
+
+    /// `seed` feeds the election's randomized timeouts; the caller draws it from the system's
+    /// generator, so the core itself stays deterministic under test.
+    public init(election: Election, transport: ClusterTransport, clock: MonotonicClock, seed: UInt64,
+                onEvent: @escaping @Sendable (ElectionEvent) -> Void = { _ in }) {
+        self.election = election
+        self.transport = transport
+        self.clock = clock
+        random = SeededGenerator(seed: seed)
+        self.onEvent = onEvent
+    }
+
+    /// Starts the election timer.
+    public func start() {
+        let directives = election.onStart(now: clock.now(), rng: &random)
+        carry(directives)
+    }
+
+    /// Hands over one election envelope; malformed bodies are dropped and counted (the sender was
+    /// authenticated, so this is a bug or a version skew worth counting, not crashing on).
+    public func receive(_ envelope: Envelope) {
+        guard envelope.kind == .election else { return }
+        guard let message = try? ElectionMessage.decode(envelope.body) else {
+            malformedMessages += 1
+            return
+        }
+        let directives = election.onMessage(message, from: envelope.sender, now: clock.now(), rng: &random)
+        carry(directives)
+    }
+
+    /// Who leads, in which term, and whether this node's lease is valid now.
+    public func leadership() -> Leadership { election.leadership(now: clock.now()) }
+
+    /// A permit for one DNS write, or nil unless this node leads with a valid lease right now.
+    public func writePermit() -> WritePermit? {
+        let now = clock.now()
+        return WritePermit(election.leadership(now: now), node: election.myself, now: now)
+    }
+
+    /// Graceful shutdown: hands leadership over (Raft thesis §3.10) and stops the timer.
+    public func shutDown() {
+        let directives = election.onShutdown(now: clock.now())
+        carry(directives)
+        timer?.cancel()
+        timer = nil
+    }
+
+    private func wakeUp() {
+        let directives = election.onWakeUp(now: clock.now(), rng: &random)
+        carry(directives)
+    }
+
+    private func carry(_ directives: [ElectionDirective]) {
+        for directive in directives {
+            switch directive {
+            case .send(let message, let voter):
+                transport.send(.election, body: message.encoded(), to: voter)
+            case .wakeUp(let deadline):
+                timer?.cancel()
+                let moment = clock.moment(at: deadline)
+                timer = Task { [weak self] in
+                    try? await Task.sleep(until: moment, clock: .continuous)
+                    guard !Task.isCancelled else { return }
+                    await self?.wakeUp()
+                }
+            case .event(let event):
+                onEvent(event)
+            }
+        }
+    }
+}

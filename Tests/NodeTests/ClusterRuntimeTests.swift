@@ -1,0 +1,151 @@
+import Foundation
+@testable import Node
+import Raft
+import SansIO
+import Testing
+import Wire
+
+/// The runtime shell on real loopback sockets: UDP, the sealed transport, and the election over it.
+@Suite struct ClusterRuntimeTests {
+    private static let key = SecretKey.generate()
+
+    private func transport(_ node: String, key: SecretKey = ClusterRuntimeTests.key, bootEpoch: UInt64 = 1,
+                           peers: [String: SocketAddress] = [:], socket: UDPSocket? = nil) throws -> ClusterTransport {
+        let socket = try socket ?? UDPSocket(binding: SocketAddress("127.0.0.1:0")!)
+        let channel = SecureChannel(clusterName: "test", keyring: try Keyring(primary: key), nonces: .random)
+        return ClusterTransport(node: node, bootEpoch: bootEpoch, socket: socket, channel: channel, peers: peers)
+    }
+
+    /// The next envelope on `transport`, or nil after `seconds`.
+    private func next(_ transport: ClusterTransport, within seconds: Double = 5) async -> Envelope? {
+        await withTaskGroup(of: Envelope?.self) { group in
+            group.addTask { for await envelope in transport.incoming { return envelope }; return nil }
+            group.addTask { try? await Task.sleep(for: .seconds(seconds)); return nil }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
+    /// Polls `condition` every 20 ms for up to `seconds`.
+    private func eventually(within seconds: Double, _ condition: () async -> Bool) async -> Bool {
+        let end = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < end {
+            if await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return await condition()
+    }
+
+    @Test func socketAddressesParseAndPrint() {
+        #expect(SocketAddress("10.0.0.1:7946")?.description == "10.0.0.1:7946")
+        #expect(SocketAddress("[2001:db8::1]:53")?.description == "[2001:db8::1]:53")
+        for bad in ["10.0.0.1", "10.0.0.1:70000", "host.example:80", "[::1]80", "::1:80", ""] {
+            #expect(SocketAddress(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test(arguments: ["127.0.0.1:0", "[::1]:0"])
+    func udpRoundTripOnLoopback(_ bind: String) throws {
+        let socket = try UDPSocket(binding: SocketAddress(bind)!)
+        #expect(socket.localAddress.port != 0)
+        try socket.send([1, 2, 3], to: socket.localAddress)
+        let received = try socket.receive(maximumLength: 64, timeoutMilliseconds: 2_000)
+        #expect(received?.bytes == [1, 2, 3])
+        #expect(received?.from == socket.localAddress)
+        #expect(try socket.receive(maximumLength: 64, timeoutMilliseconds: 10) == nil)
+    }
+
+    @Test func bindingATakenPortNamesTheAddress() throws {
+        let taken = try UDPSocket(binding: SocketAddress("127.0.0.1:0")!)
+        #expect(throws: SystemCallError.self) { try UDPSocket(binding: taken.localAddress) }
+        do {
+            _ = try UDPSocket(binding: taken.localAddress)
+        } catch {
+            #expect(error.description.contains("bind(\(taken.localAddress))"))
+        }
+    }
+
+    @Test func sealedEnvelopesArriveAndBadDatagramsAreCountedNotDelivered() async throws {
+        let b = try transport("b")
+        let a = try transport("a", peers: ["b": b.socket.localAddress])
+        defer { a.stop(); b.stop() }
+        a.send(.election, body: [7, 7], to: "b")
+        let envelope = await next(b)
+        #expect(envelope?.sender == "a")
+        #expect(envelope?.body == [7, 7])
+        #expect(envelope?.kind == .election)
+
+        // Another cluster's key, raw garbage, an altered and a replayed datagram: dropped and counted.
+        let intruder = try transport("a", key: SecretKey.generate(), peers: ["b": b.socket.localAddress])
+        defer { intruder.stop() }
+        intruder.send(.election, body: [6], to: "b")
+        let raw = try UDPSocket(binding: SocketAddress("127.0.0.1:0")!)
+        try raw.send([UInt8](repeating: 0xAB, count: 100), to: b.socket.localAddress)
+        var channel = SecureChannel(clusterName: "test", keyring: try Keyring(primary: Self.key), nonces: .random)
+        let datagram = try channel.seal(Envelope(sender: "a", bootEpoch: 9, sequence: 1, kind: .vote, body: [1]))
+        var altered = datagram
+        altered[altered.count - 1] ^= 1
+        try raw.send(altered, to: b.socket.localAddress)
+        try raw.send(datagram, to: b.socket.localAddress)
+        try raw.send(datagram, to: b.socket.localAddress)
+        #expect(await next(b)?.kind == .vote)  // the first intact copy
+        let counted = await eventually(within: 5) {
+            let drops = b.dropCounts
+            return drops["unknown_key"] == 1 && drops["authentication_failed"] == 1 && drops["duplicate"] == 1
+                && drops.keys.contains { $0.hasPrefix("malformed") }
+        }
+        #expect(counted, "drops: \(b.dropCounts)")
+        a.send(.vote, body: [], to: "nobody")
+        #expect(a.dropCounts["unknown_peer"] == 1)
+    }
+
+    /// Three agents on loopback elect exactly one lease holder over sealed UDP; when it shuts down
+    /// another takes over in a higher term. Bounds are generous: this checks the shell carries
+    /// the protocol, the timing figures come from the simulator.
+    @Test func threeAgentsElectOneWriterOverSealedUDPAndFailOver() async throws {
+        let names = ["fra", "iad", "sin"]
+        let sockets = try names.map { _ in try UDPSocket(binding: SocketAddress("127.0.0.1:0")!) }
+        let addresses = Dictionary(uniqueKeysWithValues: zip(names, sockets.map(\.localAddress)))
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("vantage-runtime-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        var services: [String: ElectionService] = [:], transports: [String: ClusterTransport] = [:]
+        for (index, name) in names.enumerated() {
+            try FileManager.default.createDirectory(atPath: "\(base)/\(name)", withIntermediateDirectories: true)
+            let transport = try transport(name, peers: addresses.filter { $0.key != name }, socket: sockets[index])
+            let election = try Election(myself: name, voters: names, settings: ElectionSettings(),
+                                        store: FileTermStore(directory: "\(base)/\(name)"))
+            let service = ElectionService(election: election, transport: transport, clock: MonotonicClock(),
+                                          seed: UInt64(index + 1))
+            Task { for await envelope in transport.incoming { await service.receive(envelope) } }
+            services[name] = service
+            transports[name] = transport
+            await service.start()
+        }
+        defer { for transport in transports.values { transport.stop() } }
+
+        func permits(among names: [String]) async -> [String: WritePermit] {
+            var found: [String: WritePermit] = [:]
+            for name in names { if let permit = await services[name]!.writePermit() { found[name] = permit } }
+            return found
+        }
+        #expect(await eventually(within: 15) { await permits(among: names).count == 1 })
+        let first = await permits(among: names)
+        let leader = try #require(first.keys.first)
+        let term = first[leader]!.term
+        for name in names { #expect(await services[name]!.leadership().leader == leader) }
+
+        await services[leader]!.shutDown()
+        transports[leader]!.stop()
+        let rest = names.filter { $0 != leader }
+        #expect(await eventually(within: 15) { await permits(among: rest).count == 1 })
+        let second = await permits(among: rest)
+        #expect(second.values.first.map { $0.term > term } == true)
+        #expect(second.keys.first != leader)
+
+        // A sealed, authenticated election envelope with a body that does not decode is counted.
+        let survivor = services[rest[0]]!
+        await survivor.receive(Envelope(sender: rest[1], bootEpoch: 1, sequence: 1, kind: .election, body: [0xFF]))
+        #expect(await survivor.malformedMessages == 1)
+    }
+}
