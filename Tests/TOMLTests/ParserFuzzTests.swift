@@ -1,0 +1,58 @@
+import Testing
+import TOML
+
+/// Seeded fuzzing: random and mutated documents parse or throw a positioned error, never trap.
+@Suite struct ParserFuzzTests {
+    /// splitmix64: a tiny seeded generator, so a failing input is reproducible from its seed.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let corpus = [
+        "title = \"x\"\n[server]\nport = 7946\npeers = [\"a@10.0.0.1:7946\", 'b@[::1]:7946']\n",
+        "[[check]]\naddress = \"10.0.0.1\"\ninterval = \"1s\"\nrise = 2\n[[check]]\nsend = \"\"\"\nPING\\r\\n\"\"\"\n",
+        "a.b.c = 1_000\nd = { e = 0x1F, f = [1.5e3, -inf, nan] }\ng = 1979-05-27T07:32:00-08:00\nh = 07:32:00.5\n",
+        "'quoted'.\"key\" = '''\nraw\n'''\n# comment\nlist = [\n  1, # one\n  2,\n]\n",
+    ]
+    static let alphabet = Array("[]{}=,.\"'\\#\n\r\t _-+:0123456789abcdefxobTZeinftruls\u{00}\u{7F}é😀".unicodeScalars)
+
+    @Test func randomAndMutatedDocumentsNeverTrap() {
+        var random = SplitMix(state: 0x70AD)
+        var accepted = 0, rejected = 0
+        for round in 0..<20_000 {
+            var scalars: [Unicode.Scalar]
+            if round % 4 == 0 {
+                scalars = (0..<Int.random(in: 0...80, using: &random)).map { _ in Self.alphabet.randomElement(using: &random)! }
+            } else {
+                scalars = Array(Self.corpus.randomElement(using: &random)!.unicodeScalars)
+                for _ in 0..<Int.random(in: 1...4, using: &random) {
+                    let index = Int.random(in: 0...scalars.count, using: &random)
+                    switch Int.random(in: 0..<3, using: &random) {
+                    case 0: scalars.insert(Self.alphabet.randomElement(using: &random)!, at: index)
+                    case 1 where index < scalars.count: scalars.remove(at: index)
+                    default: if index < scalars.count { scalars[index] = Self.alphabet.randomElement(using: &random)! }
+                    }
+                }
+            }
+            var text = ""
+            text.unicodeScalars.append(contentsOf: scalars)
+            do {
+                _ = try TOMLParser.parse(text, file: "fuzz.toml")
+                accepted += 1
+            } catch {
+                rejected += 1
+                #expect(error.position.line >= 1 && error.position.column >= 1, "round \(round): \(error)")
+                #expect(!error.message.isEmpty)
+            }
+        }
+        // Both outcomes occur, so the mutations exercise the parser rather than one early exit.
+        #expect(accepted > 100 && rejected > 100, "accepted \(accepted), rejected \(rejected)")
+    }
+}
