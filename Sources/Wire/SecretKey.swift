@@ -44,6 +44,14 @@ public struct SecretKey: Sendable, Equatable, CustomStringConvertible, CustomDeb
         try! SecretKey(bytes: Sodium.randomBytes(byteCount))
     }
 
+    /// A cluster key derived from a goavail `crypto_key` (a raw AES key of any length) with keyed
+    /// BLAKE2b, so an unchanged goavail.toml gives every agent the same key. Weaker than a
+    /// `vantage keygen` key when the old key was short or guessable; check-config says so.
+    public static func derived(fromLegacyKey legacy: String) -> SecretKey {
+        let digest = Sodium.hash(Array(legacy.utf8), context: Array("vantage goavail key".utf8), length: byteCount)
+        return try! SecretKey(bytes: digest)
+    }
+
     /// The key as standard base64, for `vantage keygen` and key files.
     public var base64EncodedString: String { Data(bytes).base64EncodedString() }
 

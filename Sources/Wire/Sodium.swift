@@ -15,4 +15,19 @@ enum Sodium {
             initialized = count
         }
     }
+
+    /// BLAKE2b (`crypto_generichash`) of `input`, keyed by `context`, `length` bytes long.
+    static func hash(_ input: [UInt8], context: [UInt8], length: Int) -> [UInt8] {
+        _ = ready
+        var output = [UInt8](repeating: 0, count: length)
+        let status = output.withUnsafeMutableBufferPointer { out in
+            input.withUnsafeBufferPointer { data in
+                context.withUnsafeBufferPointer { key in
+                    crypto_generichash(out.baseAddress!, length, data.baseAddress, UInt64(data.count), key.baseAddress, key.count)
+                }
+            }
+        }
+        precondition(status == 0, "crypto_generichash rejected a valid length")
+        return output
+    }
 }

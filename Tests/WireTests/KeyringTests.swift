@@ -52,3 +52,12 @@ import Testing
         #expect(!dumped.contains("65"))
     }
 }
+
+@Suite struct LegacyKeyDerivationTests {
+    @Test func aGoavailKeyDerivesTheSameClusterKeyEverywhereAndDistinctKeysDiffer() {
+        let one = SecretKey.derived(fromLegacyKey: "0123456789abcdef")
+        #expect(one == SecretKey.derived(fromLegacyKey: "0123456789abcdef"))
+        #expect(one != SecretKey.derived(fromLegacyKey: "0123456789abcdeg"))
+        #expect(one.base64EncodedString.count == 44)
+    }
+}

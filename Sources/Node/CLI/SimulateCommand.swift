@@ -71,7 +71,7 @@ public enum SimulateCommand: Command {
                     }
                 case "duration":
                     options.duration = try cursor.value(for: name, attached: attached,
-                                                        expected: "a duration such as 90s, 10m, 1h", parseDuration)
+                                                        expected: "a duration such as 90s, 10m, 1h", DurationText.parse)
                 case "loss":
                     options.loss = try cursor.value(for: name, attached: attached, expected: "a probability 0...1") {
                         Double($0).flatMap { (0...1).contains($0) ? $0 : nil }
@@ -88,17 +88,6 @@ public enum SimulateCommand: Command {
         let seeds = seed.map { [$0] } ?? (1...UInt64(seedCount ?? 1)).map { $0 }
         return Invocation(scenario: scenario, options: options, seeds: seeds, json: json,
                           checkDeterminism: checkDeterminism)
-    }
-
-    /// `250ms`, `90s`, `10m`, `1h`, or a bare number of seconds.
-    static func parseDuration(_ text: String) -> Duration? {
-        let units: [(suffix: String, nanoseconds: Double)] = [("ms", 1e6), ("s", 1e9), ("m", 60e9), ("h", 3_600e9)]
-        for unit in units where text.hasSuffix(unit.suffix) {
-            guard let value = Double(text.dropLast(unit.suffix.count)), value > 0 else { return nil }
-            return .nanoseconds(Int64(value * unit.nanoseconds))
-        }
-        guard let seconds = Double(text), seconds > 0 else { return nil }
-        return .nanoseconds(Int64(seconds * 1e9))
     }
 
     public static func run(_ arguments: [String]) async throws -> Int32 {

@@ -7,7 +7,7 @@ import Foundation
 public enum VantageCLI {
     /// Every subcommand, in the order `--help` lists them.
     public static var commands: [any Command.Type] {
-        [SimulateCommand.self, KeygenCommand.self, VersionCommand.self]
+        [CheckConfigCommand.self, SimulateCommand.self, KeygenCommand.self, VersionCommand.self]
     }
 
     /// The top-level usage with the command list.

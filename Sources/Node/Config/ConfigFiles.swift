@@ -1,0 +1,42 @@
+import Foundation
+import Wire
+
+/// What a configuration refers to outside itself: key files, token files, environment
+/// variables. Injected, so tests need no real files and check-config reads the real ones.
+struct ConfigFiles {
+    var read: (String) -> String?
+    var environment: [String: String]
+
+    /// The real file system and process environment; relative paths are taken from `directory`
+    /// (the configuration file's), so a config means the same wherever the agent starts.
+    static func system(relativeTo directory: String) -> ConfigFiles {
+        ConfigFiles(read: { path in
+            let resolved = path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path)
+            return try? String(contentsOfFile: resolved, encoding: .utf8)
+        }, environment: ProcessInfo.processInfo.environment)
+    }
+
+    func isReadable(_ path: String) -> Bool { read(path) != nil }
+
+    func key(base64: String, table: TableReader, key: String) -> SecretKey? {
+        do {
+            return try SecretKey(base64: base64)
+        } catch {
+            table.error(key, "not a cluster key: \(error)")
+            return nil
+        }
+    }
+
+    func key(file path: String, table: TableReader, key: String) -> SecretKey? {
+        guard let text = read(path) else {
+            table.error(key, "cannot read key file '\(path)'")
+            return nil
+        }
+        do {
+            return try SecretKey(base64: text)
+        } catch {
+            table.error(key, "key file '\(path)' does not hold a cluster key: \(error)")
+            return nil
+        }
+    }
+}

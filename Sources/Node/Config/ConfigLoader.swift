@@ -1,0 +1,55 @@
+import Foundation
+import TOML
+
+/// Loads a configuration file: TOML syntax, then the format (vantage.toml, or an unchanged
+/// goavail.toml recognised by its keys), then the cross-field rules. Every error is collected
+/// and reported together, each naming `file:line:column` and the key.
+public enum ConfigLoader {
+    /// A valid configuration and the warnings worth printing.
+    public struct Loaded: Sendable {
+        public var config: VantageConfig
+        public var warnings: [ConfigDiagnostic]
+        /// Whether the file was a goavail.toml.
+        public var isGoavail: Bool
+    }
+
+    /// Reads and validates the file at `path`.
+    public static func load(path: String) throws(ConfigErrors) -> Loaded {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            let reason = FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file"
+            throw ConfigErrors(diagnostics: [ConfigDiagnostic(.error, file: path, position: nil, key: "", message: reason)])
+        }
+        return try load(text: text, file: path, files: .system(relativeTo: (path as NSString).deletingLastPathComponent))
+    }
+
+    /// Validates `text` as if read from `file`, with key and token files read through `files`.
+    static func load(text: String, file: String, files: ConfigFiles) throws(ConfigErrors) -> Loaded {
+        let document: TOMLTable
+        do {
+            document = try TOMLParser.parse(text, file: file)
+        } catch {
+            throw ConfigErrors(diagnostics: [ConfigDiagnostic(.error, file: file, position: error.position, key: "", message: error.message)])
+        }
+        let log = DiagnosticLog(file: file)
+        let isGoavail = GoavailConfigParser.recognizes(document)
+        let config: VantageConfig?, locations: FieldLocations
+        if isGoavail {
+            var parser = GoavailConfigParser(document, log: log, files: files)
+            config = parser.parse()
+            locations = parser.locations
+        } else {
+            var parser = VantageConfigParser(document, log: log, files: files)
+            config = parser.parse()
+            locations = parser.locations
+        }
+        if let config { ConfigValidation.check(config, locations: locations, log: log) }
+        guard let config, log.errors.isEmpty else {
+            let ordered = log.errors.enumerated().sorted {
+                ($0.element.position?.line ?? 0, $0.element.position?.column ?? 0, $0.offset)
+                    < ($1.element.position?.line ?? 0, $1.element.position?.column ?? 0, $1.offset)
+            }
+            throw ConfigErrors(diagnostics: ordered.map(\.element))
+        }
+        return Loaded(config: config, warnings: log.warnings, isGoavail: isGoavail)
+    }
+}
