@@ -3,6 +3,7 @@ import Foundation
 /// Every suite; each lives in its own file.
 let suites: [BenchmarkSuite] = [
     BenchmarkSuite(name: "wire", run: runWireBenchmarks),
+    configSuite,
     simulatorSuite,
     electionSuite,
 ]

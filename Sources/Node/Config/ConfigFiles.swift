@@ -3,8 +3,8 @@ import Wire
 
 /// What a configuration refers to outside itself: key files, token files, environment
 /// variables. Injected, so tests need no real files and check-config reads the real ones.
-struct ConfigFiles {
-    var read: (String) -> String?
+struct ConfigFiles: Sendable {
+    var read: @Sendable (String) -> String?
     var environment: [String: String]
 
     /// The real file system and process environment; relative paths are taken from `directory`
