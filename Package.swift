@@ -26,25 +26,27 @@ let package = Package(
         .target(name: "Membership", dependencies: ["SansIO", "Wire"], swiftSettings: simulated),
         // Raft-lite election with PreVote, CheckQuorum and leader lease (sans-IO).
         .target(name: "Raft", dependencies: ["SansIO", "Wire"], swiftSettings: simulated),
+        // System calls wrapped once (EINTR, errno): socket addresses, UDP, the probe reactor, the monotonic clock.
+        .target(name: "IO", dependencies: ["SansIO"], swiftSettings: strict),
         // Health checks (ICMP, TCP, HTTP) and rise/fall hysteresis.
-        .target(name: "Probe", dependencies: ["SansIO"], swiftSettings: strict),
+        .target(name: "Probe", dependencies: ["SansIO", "IO"], swiftSettings: strict),
         // Cloudflare API v4 DNS client.
         .target(name: "Cloudflare", swiftSettings: strict),
         // TOML 1.0 parser.
         .target(name: "TOML", swiftSettings: strict),
         // Configuration, CLI and composition.
-        .target(name: "Node", dependencies: ["SansIO", "Wire", "Membership", "Raft", "Probe", "Cloudflare", "TOML", "Simulator"], swiftSettings: strict),
+        .target(name: "Node", dependencies: ["SansIO", "IO", "Wire", "Membership", "Raft", "Probe", "Cloudflare", "TOML", "Simulator"], swiftSettings: strict),
         // Deterministic discrete-event simulator.
         .target(name: "Simulator", dependencies: ["SansIO", "Wire", "Membership", "Raft"], swiftSettings: simulated),
         .executableTarget(name: "vantage", dependencies: ["Node"], swiftSettings: strict),
-        .executableTarget(name: "vantage-bench", dependencies: ["Node", "Wire", "Simulator", "Probe", "TOML"], swiftSettings: strict),
+        .executableTarget(name: "vantage-bench", dependencies: ["Node", "IO", "Wire", "Simulator", "Probe", "TOML"], swiftSettings: strict),
 
         .testTarget(name: "WireTests", dependencies: ["Wire", "SansIO"]),
         .testTarget(name: "TOMLTests", dependencies: ["TOML"]),
-        .testTarget(name: "NodeTests", dependencies: ["Node", "TOML", "Wire"]),
+        .testTarget(name: "NodeTests", dependencies: ["Node", "IO", "TOML", "Wire", "Probe", "Raft", "SansIO"]),
         .testTarget(name: "MembershipTests", dependencies: ["Membership", "SansIO", "Wire"]),
         .testTarget(name: "RaftTests", dependencies: ["Raft", "SansIO", "Wire", "Node"]),
-        .testTarget(name: "ProbeTests", dependencies: ["Probe", "SansIO"]),
+        .testTarget(name: "ProbeTests", dependencies: ["Probe", "IO", "SansIO"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulator", "Membership", "Raft", "Wire", "SansIO"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,7 @@
+import IO
 import Foundation
 @testable import Node
+import Probe
 import Raft
 import SansIO
 import Testing

@@ -1,3 +1,4 @@
+import IO
 import Foundation
 @testable import Node
 import TOML

@@ -1,3 +1,4 @@
+import IO
 /// The rules that involve several fields, checked in one place on the model, whichever file
 /// format it came from; each error points at the key the operator wrote.
 enum ConfigValidation {

@@ -1,3 +1,4 @@
+import IO
 import Foundation
 import TOML
 import Wire

@@ -1,3 +1,4 @@
+import IO
 /// Syntax rules for the names and addresses a configuration holds.
 enum Names {
     /// Node and cluster names: 1–64 of `A–Z a–z 0–9 . _ -` (they travel in every envelope).

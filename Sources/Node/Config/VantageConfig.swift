@@ -1,3 +1,4 @@
+import IO
 import Wire
 
 /// An agent's effective configuration, whichever file format it came from (`vantage.toml` or an

@@ -1,3 +1,4 @@
+import IO
 import Foundation
 import Glibc
 import Raft

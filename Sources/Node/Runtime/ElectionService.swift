@@ -1,3 +1,5 @@
+import IO
+import Probe
 import Raft
 import SansIO
 import Wire

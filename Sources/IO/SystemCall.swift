@@ -13,10 +13,10 @@ public struct SystemCallError: Error, Equatable, Sendable, CustomStringConvertib
 
 /// The system calls the node makes (files for persistence, sockets for the runtime), each wrapped once: retried on `EINTR`,
 /// failures turned into ``SystemCallError``.
-enum SystemCall {
+package enum SystemCall {
     /// Runs `body` until it does not fail with `EINTR`; a `-1` result throws with `errno`.
     @discardableResult
-    static func retryingOnInterrupt<Result: BinaryInteger>(
+    package static func retryingOnInterrupt<Result: BinaryInteger>(
         _ call: String, path: String, _ body: () -> Result
     ) throws(SystemCallError) -> Result {
         while true {
@@ -27,12 +27,12 @@ enum SystemCall {
         }
     }
 
-    static func open(_ path: String, flags: Int32, mode: mode_t = 0) throws(SystemCallError) -> Int32 {
+    package static func open(_ path: String, flags: Int32, mode: mode_t = 0) throws(SystemCallError) -> Int32 {
         try retryingOnInterrupt("open", path: path) { Glibc.open(path, flags | O_CLOEXEC, mode) }
     }
 
     /// Writes every byte, continuing after short writes.
-    static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws(SystemCallError) {
+    package static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws(SystemCallError) {
         var written = 0
         while written < bytes.count {
             let count = try retryingOnInterrupt("write", path: path) {
@@ -43,7 +43,7 @@ enum SystemCall {
     }
 
     /// Reads until end of file, refusing files longer than `limit` bytes.
-    static func readAll(_ descriptor: Int32, path: String, limit: Int) throws(SystemCallError) -> [UInt8] {
+    package static func readAll(_ descriptor: Int32, path: String, limit: Int) throws(SystemCallError) -> [UInt8] {
         var contents: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
@@ -56,16 +56,16 @@ enum SystemCall {
         }
     }
 
-    static func fsync(_ descriptor: Int32, path: String) throws(SystemCallError) {
+    package static func fsync(_ descriptor: Int32, path: String) throws(SystemCallError) {
         try retryingOnInterrupt("fsync", path: path) { Glibc.fsync(descriptor) }
     }
 
-    static func rename(_ source: String, _ destination: String) throws(SystemCallError) {
+    package static func rename(_ source: String, _ destination: String) throws(SystemCallError) {
         try retryingOnInterrupt("rename", path: "\(source) -> \(destination)") { Glibc.rename(source, destination) }
     }
 
     /// Closes without retrying: on Linux the descriptor is released even when `close` reports `EINTR`.
-    static func close(_ descriptor: Int32) {
+    package static func close(_ descriptor: Int32) {
         _ = Glibc.close(descriptor)
     }
 }
