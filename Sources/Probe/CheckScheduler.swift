@@ -48,21 +48,22 @@ public final class CheckScheduler: Sendable {
     private let clock: MonotonicClock
     private let permits: Permits
     private let tasks = Mutex<[Task<Void, Never>]>([])
+    /// Each check's rise/fall view; a check never runs twice at once (timeout < interval).
+    private let views: Mutex<[Hysteresis]>
 
     public init(entries: [Entry], clock: MonotonicClock, maximumConcurrent: Int = 256) {
         self.entries = entries
         self.clock = clock
         permits = Permits(maximumConcurrent)
+        views = Mutex(entries.map { Hysteresis(rise: $0.rise, fall: $0.fall) })
         (reports, continuation) = AsyncStream.makeStream(of: Report.self, bufferingPolicy: .bufferingNewest(65_536))
     }
 
     /// Starts every check; returns at once.
     public func start() {
         let origin = ContinuousClock.now
-        let started = entries.indices.map { index in
-            Task { await self.loop(index, firstRun: origin + self.offset(of: index)) }
-        }
-        tasks.withLock { $0 += started }
+        let driver = Task { await self.drive(origin: origin) }
+        tasks.withLock { $0.append(driver) }
     }
 
     /// Stops scheduling; runs in flight finish, then `reports` ends.
@@ -71,55 +72,92 @@ public final class CheckScheduler: Sendable {
         continuation.finish()
     }
 
-    /// Check `index`'s first-run offset: entries that share an interval are spaced evenly over it.
+    /// First runs are placed on slots of this width, so a thousand checks wake the process about
+    /// a hundred times a second rather than a thousand.
+    static let slot = Duration.milliseconds(10)
+
+    /// Check `index`'s first-run offset: entries that share an interval are spaced evenly over
+    /// it, on `slot` boundaries.
     func offset(of index: Int) -> Duration {
         let interval = entries[index].interval
         let peers = entries.indices.filter { entries[$0].interval == interval }
         let position = peers.firstIndex(of: index) ?? 0
-        return interval * (Double(position) / Double(peers.count))
+        let even = interval * (Double(position) / Double(peers.count))
+        return Self.slot * (even / Self.slot).rounded(.down)
     }
 
-    private func loop(_ index: Int, firstRun: ContinuousClock.Instant) async {
-        let entry = entries[index]
-        let timeout = min(entry.timeout, entry.interval * 0.9)
-        var hysteresis = Hysteresis(rise: entry.rise, fall: entry.fall)
-        var due = firstRun
-        while !Task.isCancelled {
-            try? await Task.sleep(until: due, clock: .continuous)
-            guard !Task.isCancelled else { return }
-            await permits.acquire()
-            let started = ContinuousClock.now
-            let result = await entry.check.run(deadline: started + timeout, clock: clock)
-            await permits.release()
-            let transition = hysteresis.record(result, at: result.time)
-            continuation.yield(Report(index: index, result: result, transition: transition, scheduled: due, started: started))
-            // The next slot on the grid; slots already past are skipped, not run in a burst.
-            due = due + entry.interval
-            let now = ContinuousClock.now
-            if due < now {
-                let missed = Int(((now - due) / entry.interval).rounded(.down)) + 1
-                due = due + entry.interval * missed
+    /// One loop for all checks: sleep until the earliest due run, start every run due by then,
+    /// put each back on its grid. Run `k` of a check is due at `origin + offset + k·interval`;
+    /// slots already past (the process stalled) are skipped, not run in a burst.
+    private func drive(origin: ContinuousClock.Instant) async {
+        var due = entries.indices.map { origin + offset(of: $0) }
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled {
+                guard let next = due.min() else { return }
+                try? await Task.sleep(until: next, clock: .continuous)
+                guard !Task.isCancelled else { break }
+                let now = ContinuousClock.now
+                for index in due.indices where due[index] <= now {
+                    let scheduled = due[index], entry = entries[index]
+                    group.addTask { await self.run(index, entry, scheduled: scheduled) }
+                    due[index] = scheduled + entry.interval
+                    if due[index] <= now {
+                        let missed = Int(((now - due[index]) / entry.interval).rounded(.down)) + 1
+                        due[index] = due[index] + entry.interval * missed
+                    }
+                }
             }
+            group.cancelAll()
         }
+    }
+
+    private func run(_ index: Int, _ entry: Entry, scheduled: ContinuousClock.Instant) async {
+        await permits.acquire()
+        let started = ContinuousClock.now
+        let timeout = min(entry.timeout, entry.interval * 0.9)
+        let result = await entry.check.run(deadline: started + timeout, clock: clock)
+        permits.release()
+        let transition = views.withLock { $0[index].record(result, at: result.time) }
+        continuation.yield(Report(index: index, result: result, transition: transition, scheduled: scheduled, started: started))
     }
 }
 
-/// A counting semaphore for async tasks (first come, first served).
-actor Permits {
-    private var available: Int
-    private var waiting: [CheckedContinuation<Void, Never>] = []
+/// A counting semaphore for async tasks (first come, first served); taking a free permit does
+/// not suspend.
+final class Permits: Sendable {
+    private let state: Mutex<(available: Int, waiting: [CheckedContinuation<Void, Never>])>
 
-    init(_ count: Int) { available = max(1, count) }
+    init(_ count: Int) { state = Mutex((max(1, count), [])) }
 
     func acquire() async {
-        if available > 0 {
-            available -= 1
-            return
+        let granted = state.withLock { state -> Bool in
+            guard state.available > 0 else { return false }
+            state.available -= 1
+            return true
         }
-        await withCheckedContinuation { waiting.append($0) }
+        if granted { return }
+        await withCheckedContinuation { continuation in
+            let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                // A permit may have come back between the two locks.
+                guard state.available > 0 else {
+                    state.waiting.append(continuation)
+                    return nil
+                }
+                state.available -= 1
+                return continuation
+            }
+            waiter?.resume()
+        }
     }
 
     func release() {
-        if waiting.isEmpty { available += 1 } else { waiting.removeFirst().resume() }
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard !state.waiting.isEmpty else {
+                state.available += 1
+                return nil
+            }
+            return state.waiting.removeFirst()
+        }
+        next?.resume()
     }
 }

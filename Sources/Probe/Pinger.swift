@@ -43,7 +43,9 @@ public final class Pinger: Sendable {
     }
 
     private let state = Mutex(State())
-    private let wake: (read: Int32, write: Int32)
+
+    /// How often the reader looks for expired requests when no reply wakes it.
+    static let tickMilliseconds: Int32 = 10
 
     private static let shared = Mutex<[Family: Result<Pinger, CheckSetupError>]>([:])
 
@@ -79,13 +81,6 @@ public final class Pinger: Sendable {
         var size: Int32 = 4 << 20
         setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
         _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
-        var ends: [Int32] = [0, 0]
-        guard pipe(&ends) == 0 else {
-            close(descriptor)
-            throw CheckSetupError(check: "icmp", reason: "pipe: \(String(cString: strerror(errno)))")
-        }
-        for end in ends { _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK); _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-        wake = (ends[0], ends[1])
         self.descriptor = descriptor
         isRaw = raw
         identifier = UInt16(truncatingIfNeeded: getpid())
@@ -121,8 +116,6 @@ public final class Pinger: Sendable {
                 }
                 return
             }
-            var byte: UInt8 = 1
-            _ = write(wake.write, &byte, 1)  // the reader recomputes its nearest deadline
         }
     }
 
@@ -134,18 +127,10 @@ public final class Pinger: Sendable {
     private func readLoop() {
         var buffer = [UInt8](repeating: 0, count: 2_048)
         while true {
-            let timeout = state.withLock { state -> Int32 in
-                guard let nearest = state.pending.values.map(\.deadline).min() else { return 1_000 }
-                let remaining = nearest - .now
-                let milliseconds = remaining.components.seconds * 1_000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1
-                return Int32(clamping: max(0, min(1_000, milliseconds)))
-            }
-            var descriptors = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0), pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)]
-            _ = poll(&descriptors, 2, timeout)
-            if descriptors[1].revents != 0 {
-                var drain = [UInt8](repeating: 0, count: 256)
-                while read(wake.read, &drain, drain.count) > 0 {}
-            }
+            // Replies wake the reader; deadlines are checked at least every `tick`, so a request
+            // needs no wake-up of its own and a timeout is reported at most one tick late.
+            var descriptors = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            _ = poll(&descriptors, 1, Self.tickMilliseconds)
             var resumptions: [(CheckedContinuation<Reply, Never>, Reply)] = []
             // Drain every queued datagram before looking at deadlines, so a reply that arrived in
             // time is never counted as a timeout.

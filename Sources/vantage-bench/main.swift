@@ -4,6 +4,7 @@ import Foundation
 let suites: [BenchmarkSuite] = [
     BenchmarkSuite(name: "wire", run: runWireBenchmarks),
     configSuite,
+    probeSuite,
     simulatorSuite,
     electionSuite,
 ]
