@@ -154,6 +154,11 @@ struct VantageConfigParser {
             if let method, !["GET", "HEAD"].contains(method) { table.error("method", "expected \"GET\" or \"HEAD\", found \"\(method)\"") }
             if let path, !path.hasPrefix("/") { table.error("path", "must start with '/'") }
             if let host, !Names.isHostname(host) { table.error("host", "'\(host)' is not a valid host name") }
+            if tlsVerify == false {
+                // Linux's URLSession (libcurl underneath) never hands server-trust decisions to
+                // the application, so the opt-out cannot be honoured; refusing beats ignoring it.
+                table.error("tls_verify", "cannot be turned off on Linux (URLSession always verifies); use a certificate this host trusts, or a tcp check")
+            }
             resolvedPort = port ?? (tls ? 443 : 80)
             http = VantageConfig.HTTPCheck(method: method ?? "GET", path: path ?? "/", host: host,
                                            expectedStatus: statuses ?? [200...399], bodyContains: body, tls: tls,
