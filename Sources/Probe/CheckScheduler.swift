@@ -10,7 +10,8 @@ import Synchronization
 /// - the timeout is clamped below the interval, and at most `maximumConcurrent` checks run at
 ///   once.
 ///
-/// Every result is reported as a value (`Report`), with the transition it caused, for the node
+/// Every transition is reported as a value (`Report`, with the result that caused it) on
+/// `transitions`, for the node
 /// to turn into votes.
 public final class CheckScheduler: Sendable {
     /// One scheduled check.
@@ -43,20 +44,28 @@ public final class CheckScheduler: Sendable {
     }
 
     public let entries: [Entry]
-    public let reports: AsyncStream<Report>
+    /// Runs that changed a check's view (up, down), in order.
+    public let transitions: AsyncStream<Report>
     private let continuation: AsyncStream<Report>.Continuation
+    /// Called inline with every run (for statistics and tests); keep it cheap.
+    private let onRun: (@Sendable (Report) -> Void)?
     private let clock: MonotonicClock
     private let permits: Permits
     private let tasks = Mutex<[Task<Void, Never>]>([])
     /// Each check's rise/fall view; a check never runs twice at once (timeout < interval).
     private let views: Mutex<[Hysteresis]>
 
-    public init(entries: [Entry], clock: MonotonicClock, maximumConcurrent: Int = 256) {
+    /// Every check's current view (for the periodic anti-entropy vote), in entry order.
+    public var currentViews: [Hysteresis.State] { views.withLock { $0.map(\.state) } }
+
+    public init(entries: [Entry], clock: MonotonicClock, maximumConcurrent: Int = 256,
+                onRun: (@Sendable (Report) -> Void)? = nil) {
+        self.onRun = onRun
         self.entries = entries
         self.clock = clock
         permits = Permits(maximumConcurrent)
         views = Mutex(entries.map { Hysteresis(rise: $0.rise, fall: $0.fall) })
-        (reports, continuation) = AsyncStream.makeStream(of: Report.self, bufferingPolicy: .bufferingNewest(65_536))
+        (transitions, continuation) = AsyncStream.makeStream(of: Report.self, bufferingPolicy: .bufferingNewest(65_536))
     }
 
     /// Starts every check; returns at once.
@@ -66,7 +75,7 @@ public final class CheckScheduler: Sendable {
         tasks.withLock { $0.append(driver) }
     }
 
-    /// Stops scheduling; runs in flight finish, then `reports` ends.
+    /// Stops scheduling; runs in flight finish, then `transitions` ends.
     public func stop() {
         for task in tasks.withLock({ $0 }) { task.cancel() }
         continuation.finish()
@@ -118,7 +127,9 @@ public final class CheckScheduler: Sendable {
         let result = await entry.check.run(deadline: started + timeout, clock: clock)
         permits.release()
         let transition = views.withLock { $0[index].record(result, at: result.time) }
-        continuation.yield(Report(index: index, result: result, transition: transition, scheduled: scheduled, started: started))
+        let report = Report(index: index, result: result, transition: transition, scheduled: scheduled, started: started)
+        onRun?(report)
+        if transition != nil { continuation.yield(report) }
     }
 }
 

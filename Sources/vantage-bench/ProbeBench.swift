@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import IO
 import Probe
+import Synchronization
 
 /// The probe figures of issue 5: 1,000 TCP checks at 1 s against loopback listeners, and ICMP at
 /// 1 s against 200 and 1,000 loopback addresses, each for `VANTAGE_BENCH_SECONDS` (default 60):
@@ -44,17 +45,16 @@ private func percentile(_ values: [Double], _ p: Double) -> Double {
 /// Runs `entries` for `seconds`; the reports and the CPU seconds the checking side used.
 private func schedule(_ entries: [CheckScheduler.Entry], seconds: Double, excludingCPU: () -> Double = { 0 })
     async -> (reports: [CheckScheduler.Report], cpu: Double, wall: Double) {
-    let scheduler = CheckScheduler(entries: entries, clock: MonotonicClock(), maximumConcurrent: 2_048)
+    let collected = Mutex<[CheckScheduler.Report]>([])
+    collected.withLock { $0.reserveCapacity(entries.count * Int(seconds + 1)) }
+    let scheduler = CheckScheduler(entries: entries, clock: MonotonicClock(), maximumConcurrent: 2_048) { report in
+        collected.withLock { $0.append(report) }
+    }
     let cpuBefore = processCPU(), start = ContinuousClock.now
     scheduler.start()
-    let collector = Task {
-        var reports: [CheckScheduler.Report] = []
-        for await report in scheduler.reports { reports.append(report) }
-        return reports
-    }
     try? await Task.sleep(for: .seconds(seconds))
     scheduler.stop()
-    let reports = await collector.value
+    let reports = collected.withLock { $0 }
     let wall = (ContinuousClock.now - start) / .seconds(1)
     return (reports, processCPU() - cpuBefore - excludingCPU(), wall)
 }

@@ -27,16 +27,16 @@ private final class ScriptedCheck: HealthCheck {
 @Suite struct CheckSchedulerTests {
     let clock = MonotonicClock()
 
-    private func collect(_ scheduler: CheckScheduler, for duration: Duration) async -> [CheckScheduler.Report] {
-        scheduler.start()
-        let collector = Task {
-            var reports: [CheckScheduler.Report] = []
-            for await report in scheduler.reports { reports.append(report) }
-            return reports
+    /// Every run's report for `duration` of `entries`.
+    private func collect(_ entries: [CheckScheduler.Entry], maximumConcurrent: Int = 256, for duration: Duration) async -> [CheckScheduler.Report] {
+        let reports = Mutex<[CheckScheduler.Report]>([])
+        let scheduler = CheckScheduler(entries: entries, clock: clock, maximumConcurrent: maximumConcurrent) { report in
+            reports.withLock { $0.append(report) }
         }
+        scheduler.start()
         try? await Task.sleep(for: duration)
         scheduler.stop()
-        return await collector.value
+        return reports.withLock { $0 }
     }
 
     @Test func firstRunsAreSpreadEvenlyOverTheInterval() {
@@ -47,9 +47,8 @@ private final class ScriptedCheck: HealthCheck {
 
     @Test func runsStayOnTheirGridWithoutDrift() async {
         let check = ScriptedCheck(duration: .milliseconds(30))
-        let scheduler = CheckScheduler(entries: [CheckScheduler.Entry(check: check, interval: .milliseconds(100), timeout: .milliseconds(80), rise: 2, fall: 3)],
-                                       clock: clock)
-        let reports = await collect(scheduler, for: .milliseconds(1_050))
+        let reports = await collect([CheckScheduler.Entry(check: check, interval: .milliseconds(100), timeout: .milliseconds(80), rise: 2, fall: 3)],
+                                    for: .milliseconds(1_050))
         // 30 ms of work per run does not push later runs back: about 11 runs in 1.05 s, each due
         // exactly one interval after the previous one.
         #expect((9...12).contains(reports.count), "\(reports.count) runs")
@@ -60,26 +59,28 @@ private final class ScriptedCheck: HealthCheck {
 
     @Test func resultsFeedTheHysteresisAndReportTransitions() async {
         let check = ScriptedCheck()
+        let runs = Mutex(0)
         let scheduler = CheckScheduler(entries: [CheckScheduler.Entry(check: check, interval: .milliseconds(40), timeout: .milliseconds(30), rise: 2, fall: 3)],
-                                       clock: clock)
-        scheduler.start()
-        var transitions: [Hysteresis.State] = []
-        var runs = 0
-        for await report in scheduler.reports {
-            runs += 1
-            if let transition = report.transition { transitions.append(transition.to) }
-            if runs == 4 { check.succeed.withLock { $0 = false } }
-            if runs == 10 { scheduler.stop() }
+                                       clock: clock) { _ in
+            // Runs 1–4 succeed, later ones fail.
+            if runs.withLock({ $0 += 1; return $0 }) == 4 { check.succeed.withLock { $0 = false } }
         }
-        // Up on run 2; failures from run 5 on; down on exactly the third failure (run 7).
-        #expect(transitions == [.up, .down])
+        scheduler.start()
+        var transitions: [(Hysteresis.State, Int)] = []
+        for await report in scheduler.transitions {
+            transitions.append((report.transition!.to, runs.withLock { $0 }))
+            if transitions.count == 2 { scheduler.stop() }
+        }
+        // Up on run 2; down on exactly the third failure (run 7); only transitions are streamed.
+        #expect(transitions.map(\.0) == [.up, .down])
+        #expect(transitions.map(\.1) == [2, 7])
+        #expect(scheduler.currentViews == [.down])
     }
 
     @Test func concurrencyIsBounded() async {
         let check = ScriptedCheck(duration: .milliseconds(100))
         let entries = (0..<8).map { _ in CheckScheduler.Entry(check: check, interval: .milliseconds(200), timeout: .milliseconds(150), rise: 1, fall: 1) }
-        let scheduler = CheckScheduler(entries: entries, clock: clock, maximumConcurrent: 2)
-        _ = await collect(scheduler, for: .milliseconds(500))
+        _ = await collect(entries, maximumConcurrent: 2, for: .milliseconds(500))
         #expect(check.running.withLock { $0.peak } <= 2)
         #expect(check.running.withLock { $0.peak } == 2)
     }
