@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(name: "vantage-bench", dependencies: ["Node", "IO", "Wire", "Simulator", "Probe", "TOML"], swiftSettings: strict),
 
         .testTarget(name: "WireTests", dependencies: ["Wire", "SansIO"]),
-        .testTarget(name: "TOMLTests", dependencies: ["TOML"]),
+        .testTarget(name: "TOMLTests", dependencies: ["TOML", "SansIO"]),
         .testTarget(name: "NodeTests", dependencies: ["Node", "IO", "TOML", "Wire", "Probe", "Raft", "SansIO"]),
         .testTarget(name: "MembershipTests", dependencies: ["Membership", "SansIO", "Wire"]),
         .testTarget(name: "RaftTests", dependencies: ["Raft", "SansIO", "Wire", "Node"]),
