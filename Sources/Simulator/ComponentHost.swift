@@ -3,8 +3,10 @@ import Wire
 
 /// A Vantage node in the simulator: a composite of protocol components behind one datagram
 /// socket. Outgoing bodies are wrapped in an `Envelope` (sender, boot epoch, per-epoch sequence,
-/// kind) and encoded by the real wire codec; received datagrams are decoded and routed to the
-/// component of the envelope's `MessageKind`.
+/// kind) and sealed by the real `SecureChannel` (XChaCha20-Poly1305 under the simulation's
+/// cluster key, nonces from the node's seeded stream); received datagrams are opened, passed
+/// through the replay window and routed to the component of the envelope's `MessageKind`.
+/// Duplicates the network injects are dropped by the replay window, as on a real network.
 ///
 /// Each component gets its own timers (the host's timer id is the component's index) and its own
 /// random stream derived from the node's boot stream, so adding a component does not perturb the
@@ -15,6 +17,12 @@ public struct ComponentHost: SimulatedProcess {
     private var sequence: UInt64 = 0
     /// Envelopes whose kind no component handles (dropped, as the real runtime does).
     public private(set) var unroutedEnvelopes = 0
+    /// Datagrams the replay window refused (network duplicates, reordering beyond the window).
+    public private(set) var replayedDatagrams = 0
+    private var channel: SecureChannel?
+
+    /// The cluster key every simulated node shares (fixed, so runs are reproducible).
+    static let clusterKey = try! SecretKey(bytes: (0..<SecretKey.byteCount).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) })
 
     public init(components: [any NodeComponent]) {
         precondition(Set(components.map(\.kind.rawValue)).count == components.count, "one component per message kind")
@@ -41,13 +49,28 @@ public struct ComponentHost: SimulatedProcess {
 
     public mutating func start(_ io: inout ProcessIO) {
         random = components.indices.map { io.random.derived(stream: UInt64($0)) }
+        // Every simulated node is a configured peer, so the window tracks them all (the runtime
+        // rejects unknown senders before the window; its default cap guards only unnamed peers).
+        channel = SecureChannel(clusterName: "simulation", keyring: try! Keyring(primary: Self.clusterKey),
+                                nonces: .seeded(io.random.derived(stream: 0x5EA1)),
+                                replayWindow: ReplayWindow(maximumSenders: 1 << 16))
         for index in components.indices {
             run(index, &io) { component, componentIO in component.start(&componentIO) }
         }
     }
 
     public mutating func receive(_ datagram: [UInt8], _ io: inout ProcessIO) throws(DecodeError) {
-        let envelope = try Envelope.decode(datagram)
+        let envelope: Envelope
+        switch channel!.open(datagram) {
+        case .success(let opened): envelope = opened
+        case .failure(.replay):
+            replayedDatagrams += 1
+            return
+        case .failure(.malformed(let error)): throw error
+        case .failure(let reason):
+            // Nothing in the simulator alters bytes or uses another key: this is a bug.
+            throw DecodeError.invalidValue(field: "sealed frame (\(reason.reason))")
+        }
         guard let index = components.firstIndex(where: { $0.kind == envelope.kind }) else {
             unroutedEnvelopes += 1
             return
@@ -80,7 +103,8 @@ public struct ComponentHost: SimulatedProcess {
             sequence += 1
             let envelope = Envelope(sender: io.node.name, bootEpoch: io.bootEpoch, sequence: sequence, kind: kind,
                                     body: outgoing.body)
-            io.send(envelope.encode(), to: outgoing.address)
+            // Sealing fails only for an oversized envelope, which the protocols never build.
+            io.send(try! channel!.seal(envelope), to: outgoing.address)
         }
         for deadline in componentIO.wakeUps { io.wakeUp(at: deadline, timer: index) }
         for event in componentIO.events { io.emit(event) }

@@ -301,8 +301,7 @@ public final class Simulation {
 
     /// Hands the node's process one input and carries out what it asked for.
     private func withProcess(_ node: Int, _ body: (inout any SimulatedProcess, inout ProcessIO) -> Void) {
-        guard var process = nodes[node].process else { return }
-        nodes[node].process = nil  // keep the process uniquely referenced while it runs
+        guard var process = nodes[node].process.take() else { return }  // uniquely referenced while it runs
         let clock = nodes[node].clock
         var io = ProcessIO(now: clock.local(at: now), node: nodes[node].identity, bootEpoch: nodes[node].bootEpoch,
                            disk: nodes[node].disk, random: nodes[node].processRandom)

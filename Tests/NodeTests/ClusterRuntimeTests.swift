@@ -69,8 +69,9 @@ import Wire
     }
 
     @Test func sealedEnvelopesArriveAndBadDatagramsAreCountedNotDelivered() async throws {
-        let b = try transport("b")
-        let a = try transport("a", peers: ["b": b.socket.localAddress])
+        let aSocket = try UDPSocket(binding: SocketAddress("127.0.0.1:0")!)
+        let b = try transport("b", peers: ["a": aSocket.localAddress])
+        let a = try transport("a", peers: ["b": b.socket.localAddress], socket: aSocket)
         defer { a.stop(); b.stop() }
         a.send(.election, body: [7, 7], to: "b")
         let envelope = await next(b)
@@ -78,10 +79,13 @@ import Wire
         #expect(envelope?.body == [7, 7])
         #expect(envelope?.kind == .election)
 
-        // Another cluster's key, raw garbage, an altered and a replayed datagram: dropped and counted.
+        // Another cluster's key, a name that is not a peer, raw garbage, an altered and a replayed
+        // datagram: dropped and counted.
         let intruder = try transport("a", key: SecretKey.generate(), peers: ["b": b.socket.localAddress])
-        defer { intruder.stop() }
+        let stranger = try transport("mallory", peers: ["b": b.socket.localAddress])
+        defer { intruder.stop(); stranger.stop() }
         intruder.send(.election, body: [6], to: "b")
+        stranger.send(.election, body: [6], to: "b")
         let raw = try UDPSocket(binding: SocketAddress("127.0.0.1:0")!)
         try raw.send([UInt8](repeating: 0xAB, count: 100), to: b.socket.localAddress)
         var channel = SecureChannel(clusterName: "test", keyring: try Keyring(primary: Self.key), nonces: .random)
@@ -94,7 +98,8 @@ import Wire
         #expect(await next(b)?.kind == .vote)  // the first intact copy
         let counted = await eventually(within: 5) {
             let drops = b.dropCounts
-            return drops["unknown_key"] == 1 && drops["authentication_failed"] == 1 && drops["duplicate"] == 1
+            return drops["unknown_key"] == 1 && drops["unknown_sender"] == 1 && drops["authentication_failed"] == 1
+                && drops["duplicate"] == 1
                 && drops.keys.contains { $0.hasPrefix("malformed") }
         }
         #expect(counted, "drops: \(b.dropCounts)")

@@ -34,12 +34,15 @@ public final class ClusterTransport: Sendable {
     /// seen whole and rejected rather than truncated into something that might parse.
     static let receiveLength = SealedFrame.maximumDatagramLength + 1
 
-    /// Starts the reader on `socket`. `peers` maps every other voter's name to its address.
+    /// Starts the reader on `socket`. `peers` maps every other voter's name to its address; only
+    /// they are accepted as senders.
     public init(node: String, bootEpoch: UInt64, socket: UDPSocket, channel: SecureChannel,
                 peers: [String: SocketAddress]) {
         self.node = node
         self.bootEpoch = bootEpoch
         self.socket = socket
+        var channel = channel
+        channel.peers = Set(peers.keys)  // only configured agents may speak; see DESIGN.md "Protocol"
         state = Mutex(State(channel: channel, peers: peers))
         (incoming, continuation) = AsyncStream.makeStream(of: Envelope.self, bufferingPolicy: .bufferingNewest(4_096))
         let thread = Thread { [self] in readLoop() }
