@@ -1,5 +1,6 @@
-import IO
 import Foundation
+import IO
+import Membership
 @testable import Node
 import Probe
 import Raft
@@ -154,5 +155,106 @@ import Wire
         let survivor = services[rest[0]]!
         await survivor.receive(Envelope(sender: rest[1], bootEpoch: 1, sequence: 1, kind: .election, body: [0xFF]))
         #expect(await survivor.malformedMessages == 1)
+    }
+}
+
+/// SWIM membership and the election sharing one sealed UDP port per agent on loopback.
+@Suite struct MembershipRuntimeTests {
+    private static let key = SecretKey.generate()
+
+    private struct Agent {
+        let transport: ClusterTransport
+        let membership: MembershipService
+        let election: ElectionService
+        let router: Task<Void, Never>
+    }
+
+    private func agents(_ names: [String]) throws -> [String: Agent] {
+        let sockets = try names.map { _ in try UDPSocket(binding: SocketAddress("127.0.0.1:0")!) }
+        let addresses = Dictionary(uniqueKeysWithValues: zip(names, sockets.map(\.localAddress)))
+        var settings = SWIM.Settings()
+        settings.probeInterval = .milliseconds(200)
+        settings.probeTimeout = .milliseconds(100)
+        settings.suspicionMin = .seconds(1)
+        settings.suspicionMax = .seconds(3)
+        var agents: [String: Agent] = [:]
+        for (index, name) in names.enumerated() {
+            let channel = SecureChannel(clusterName: "test", keyring: try Keyring(primary: Self.key), nonces: .random)
+            let transport = ClusterTransport(node: name, bootEpoch: 1, socket: sockets[index], channel: channel,
+                                             peers: addresses.filter { $0.key != name })
+            let seeds = names.filter { $0 != name }.map { MemberID(name: $0, address: addresses[$0]!.description) }
+            let membership = MembershipService(myself: MemberID(name: name, address: addresses[name]!.description), seeds: seeds,
+                                               settings: settings, transport: transport, clock: MonotonicClock(), seed: UInt64(index + 10))
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vantage-membership-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let election = ElectionService(election: try Election(myself: name, voters: names, settings: ElectionSettings(),
+                                                                  store: FileTermStore(directory: directory)),
+                                           transport: transport, clock: MonotonicClock(), seed: UInt64(index + 20))
+            // One port carries every kind; route by envelope kind, as the agent will.
+            let router = Task {
+                for await envelope in transport.incoming {
+                    switch envelope.kind {
+                    case .membership: await membership.receive(envelope)
+                    case .election: await election.receive(envelope)
+                    case .vote: break
+                    }
+                }
+            }
+            agents[name] = Agent(transport: transport, membership: membership, election: election, router: router)
+        }
+        return agents
+    }
+
+    private func statuses(_ agent: Agent) async -> [String: MemberStatus] {
+        Dictionary(uniqueKeysWithValues: await agent.membership.members().map { ($0.id.name, $0.status) })
+    }
+
+    private func eventually(within seconds: Double, _ condition: () async -> Bool) async -> Bool {
+        let end = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < end {
+            if await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return await condition()
+    }
+
+    @Test func agentsJoinDetectACrashAndSeeALeaveOverOnePort() async throws {
+        let names = ["fra", "iad", "sin", "syd"]
+        let cluster = try agents(names)
+        defer { for agent in cluster.values { agent.transport.stop(); agent.router.cancel() } }
+        for agent in cluster.values {
+            await agent.membership.start()
+            await agent.election.start()
+        }
+        let everyoneAlive = await eventually(within: 10) {
+            for name in names {
+                let seen = await statuses(cluster[name]!)
+                guard names.filter({ $0 != name }).allSatisfy({ seen[$0] == .alive }) else { return false }
+            }
+            return true
+        }
+        #expect(everyoneAlive)
+        // The election runs over the same port at the same time.
+        #expect(await eventually(within: 10) {
+            var holders = 0
+            for name in names where await cluster[name]!.election.writePermit() != nil { holders += 1 }
+            return holders == 1
+        })
+
+        // A crash (the port goes silent both ways): the others suspect, then declare it dead.
+        cluster["syd"]!.transport.stop()
+        let survivors = ["fra", "iad", "sin"]
+        #expect(await eventually(within: 15) {
+            for name in survivors where await statuses(cluster[name]!)["syd"] != .dead { return false }
+            return true
+        })
+
+        // A graceful leave is seen as left, not dead.
+        await cluster["sin"]!.membership.leave()
+        #expect(await eventually(within: 5) {
+            for name in ["fra", "iad"] where await statuses(cluster[name]!)["sin"] != .left { return false }
+            return true
+        })
+        #expect(await cluster["fra"]!.membership.members().count == 3)
     }
 }

@@ -53,6 +53,7 @@ public final class ClusterTransport: Sendable {
     /// Seals and sends one envelope to `peer`; an unknown peer, an oversized body or a failing
     /// `sendto` is counted, not thrown (UDP is best effort and the protocols retransmit).
     public func send(_ kind: MessageKind, body: [UInt8], to peer: String) {
+        guard !stopping.load(ordering: .relaxed) else { return }
         let prepared: (bytes: [UInt8], address: SocketAddress)? = state.withLock { state in
             guard let address = state.peers[peer] else {
                 state.drops["unknown_peer", default: 0] += 1
@@ -82,7 +83,8 @@ public final class ClusterTransport: Sendable {
     /// Sends that the kernel refused.
     public var sendFailures: Int { state.withLock { $0.sendFailures } }
 
-    /// Stops the reader (within its 100 ms poll) and finishes `incoming`.
+    /// Stops sending at once and the reader within its 100 ms poll, then finishes `incoming`:
+    /// to the cluster, this node is gone.
     public func stop() {
         stopping.store(true, ordering: .relaxed)
     }

@@ -13,7 +13,7 @@ public actor ElectionService {
     private let transport: ClusterTransport
     private let clock: MonotonicClock
     private var random: SeededGenerator
-    private var timer: Task<Void, Never>?
+    private var timer = CoreTimer()
     private let onEvent: @Sendable (ElectionEvent) -> Void
     /// Election envelopes whose body did not decode (dropped).
     public private(set) var malformedMessages = 0
@@ -60,8 +60,7 @@ public actor ElectionService {
     public func shutDown() {
         let directives = election.onShutdown(now: clock.now())
         carry(directives)
-        timer?.cancel()
-        timer = nil
+        timer.cancel()
     }
 
     private func wakeUp() {
@@ -75,13 +74,7 @@ public actor ElectionService {
             case .send(let message, let voter):
                 transport.send(.election, body: message.encoded(), to: voter)
             case .wakeUp(let deadline):
-                timer?.cancel()
-                let moment = clock.moment(at: deadline)
-                timer = Task { [weak self] in
-                    try? await Task.sleep(until: moment, clock: .continuous)
-                    guard !Task.isCancelled else { return }
-                    await self?.wakeUp()
-                }
+                timer.schedule(at: deadline, clock: clock) { [weak self] in await self?.wakeUp() }
             case .event(let event):
                 onEvent(event)
             }
