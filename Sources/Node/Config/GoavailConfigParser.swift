@@ -1,3 +1,4 @@
+import Cloudflare
 import IO
 import Foundation
 import TOML
@@ -123,7 +124,7 @@ struct GoavailConfigParser {
         guard let zone else { return nil }
         return VantageConfig.DNS(provider: "cloudflare", zone: zone, hostnames: hostnames, addresses: addresses, proxied: proxied,
                                  ttl: 1, credentials: .globalKeyEnvironment(email: "CF_API_EMAIL", key: "CF_API_KEY"),
-                                 apiBaseURL: "https://api.cloudflare.com/client/v4")
+                                 apiBaseURL: Cloudflare.defaultBaseURL)
     }
 
     /// A peer's name derived from its address (`10.0.0.2-7946`), since goavail peers had none.

@@ -1,3 +1,4 @@
+import Cloudflare
 import IO
 import TOML
 import Wire
@@ -207,7 +208,7 @@ struct VantageConfigParser {
         locations.record("dns.addresses", table, "addresses")
         let proxied = table.bool("proxied") ?? false
         let ttl = table.integer("ttl", in: 1...86_400) ?? 60
-        if (2..<60).contains(ttl) { table.error("ttl", "Cloudflare accepts 1 (automatic) or 60–86400, found \(ttl)") }
+        if !Cloudflare.isValidTTL(ttl) { table.error("ttl", "Cloudflare accepts 1 (automatic) or 60–86400, found \(ttl)") }
         if table.has("api_token") { table.error("api_token", "secrets are not written in the config; use api_token_env or api_token_file") }
         let tokenEnvironment = table.string("api_token_env"), tokenFile = table.string("api_token_file")
         var credentials: VantageConfig.Credentials?
@@ -221,7 +222,7 @@ struct VantageConfigParser {
         case (_?, _?): table.error("api_token_file", "give api_token_env or api_token_file, not both")
         case (nil, nil): table.error("api_token_env", "missing: the environment variable (or use api_token_file) holding a Cloudflare API token")
         }
-        let baseURL = table.string("api_base_url") ?? "https://api.cloudflare.com/client/v4"
+        let baseURL = table.string("api_base_url") ?? Cloudflare.defaultBaseURL
         if !Names.isWebURL(baseURL) { table.error("api_base_url", "'\(baseURL)' is not an http(s) URL") }
         guard let zone, let credentials else { return nil }
         return VantageConfig.DNS(provider: provider, zone: zone, hostnames: hostnames, addresses: addresses, proxied: proxied,
