@@ -51,7 +51,7 @@ public final class CheckScheduler: Sendable {
     private let onRun: (@Sendable (Report) -> Void)?
     private let clock: MonotonicClock
     private let permits: Permits
-    private let tasks = Mutex<[Task<Void, Never>]>([])
+    private let driver = Mutex<Task<Void, Never>?>(nil)
     /// Each check's rise/fall view; a check never runs twice at once (timeout < interval).
     private let views: Mutex<[Hysteresis]>
 
@@ -71,13 +71,13 @@ public final class CheckScheduler: Sendable {
     /// Starts every check; returns at once.
     public func start() {
         let origin = ContinuousClock.now
-        let driver = Task { await self.drive(origin: origin) }
-        tasks.withLock { $0.append(driver) }
+        let task = Task { await self.drive(origin: origin) }
+        driver.withLock { $0 = task }
     }
 
     /// Stops scheduling; runs in flight finish, then `transitions` ends.
     public func stop() {
-        for task in tasks.withLock({ $0 }) { task.cancel() }
+        driver.withLock { $0 }?.cancel()
         continuation.finish()
     }
 

@@ -57,7 +57,7 @@ public struct HTTPCheck: HealthCheck {
         let time = clock.instant(at: finished)
         switch outcome {
         case .timedOut:
-            return CheckResult(success: false, error: "timeout after \(TCPCheck.milliseconds(deadline - started)) ms", time: time)
+            return CheckResult(success: false, error: "timeout after \((deadline - started).roundedMilliseconds) ms", time: time)
         case .failed(let reason):
             return CheckResult(success: false, error: reason, time: time)
         case .answered(let status, let body):

@@ -24,7 +24,7 @@ public struct TCPCheck: HealthCheck {
 
     public func run(deadline: ContinuousClock.Instant, clock: MonotonicClock) async -> CheckResult {
         let started = ContinuousClock.now
-        let outcome = await attempt(deadline: deadline, timeout: "timeout after \(Self.milliseconds(deadline - started)) ms")
+        let outcome = await attempt(deadline: deadline, timeout: "timeout after \((deadline - started).roundedMilliseconds) ms")
         let finished = ContinuousClock.now
         switch outcome {
         case .success:
@@ -101,11 +101,6 @@ public struct TCPCheck: HealthCheck {
         return .failure("\(Self.quoted(expected)) not in the first \(Self.readLimit) bytes")
     }
 
-    /// Whole milliseconds, rounded to the nearest (a 300 ms budget measured a moment late is still 300).
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        let nanoseconds = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
-        return (nanoseconds + 500_000) / 1_000_000
-    }
 
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         guard !needle.isEmpty else { return true }

@@ -75,7 +75,7 @@ private final class Listeners: @unchecked Sendable {
     private let descriptors: [Int32]
     private var threadCPU = 0.0
     private let done = DispatchSemaphore(value: 0)
-    private var stopping = false
+    private let stopping = Atomic<Bool>(false)
 
     init(count: Int) {
         var descriptors: [Int32] = [], ports: [UInt16] = []
@@ -97,7 +97,7 @@ private final class Listeners: @unchecked Sendable {
 
     private func serve() {
         var polled = descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-        while !stopping {
+        while !stopping.load(ordering: .relaxed) {
             _ = poll(&polled, nfds_t(polled.count), 100)
             for entry in polled where entry.revents != 0 {
                 while true {
@@ -115,7 +115,7 @@ private final class Listeners: @unchecked Sendable {
 
     /// Stops the thread; the CPU seconds it used.
     func stop() -> Double {
-        stopping = true
+        stopping.store(true, ordering: .relaxed)
         done.wait()
         for descriptor in descriptors { close(descriptor) }
         return threadCPU

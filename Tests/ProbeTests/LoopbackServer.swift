@@ -19,6 +19,9 @@ final class LoopbackServer: Sendable {
     let address: SocketAddress
     private let listener: Int32
     private let state: Mutex<(behaviour: Behaviour, open: [Int32], closed: Bool)>
+    /// Signalled when the accept thread has stopped touching `listener`, so its descriptor
+    /// number cannot be reused under it (it would then accept another server's connections).
+    private let acceptStopped = DispatchSemaphore(value: 0)
 
     init(_ behaviour: Behaviour) throws {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -47,7 +50,8 @@ final class LoopbackServer: Sendable {
             defer { state.open = [] }
             return state.open
         }
-        shutdown(listener, Int32(SHUT_RDWR))
+        shutdown(listener, Int32(SHUT_RDWR))  // wakes the blocked accept
+        acceptStopped.wait()
         Glibc.close(listener)
         for descriptor in descriptors { Glibc.close(descriptor) }
     }
@@ -55,6 +59,7 @@ final class LoopbackServer: Sendable {
     deinit { if !state.withLock({ $0.closed }) { close() } }
 
     private func acceptLoop() {
+        defer { acceptStopped.signal() }
         while true {
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else {
