@@ -2,7 +2,8 @@
 import PackageDescription
 
 /// Vantage: DNS failover agents that vote over an encrypted SWIM cluster.
-/// See ../shared/DESIGN.md for the architecture; the module map below follows its component table.
+/// The module map follows the architecture: sans-IO cores (Membership, Raft, Failover), two shells
+/// around them (Node, the runtime; Simulator), and the IO modules the runtime uses.
 let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 /// The cores the simulator runs millions of events through are optimized in debug builds too, so
 /// `swift test` runs the simulation figures (hundreds of seeds, simulated hours) in minutes.
@@ -26,28 +27,34 @@ let package = Package(
         .target(name: "Membership", dependencies: ["SansIO", "Wire"], swiftSettings: simulated),
         // Raft-lite election with PreVote, CheckQuorum and leader lease (sans-IO).
         .target(name: "Raft", dependencies: ["SansIO", "Wire"], swiftSettings: simulated),
+        // The failover decision path (sans-IO): check results and hysteresis, views and votes, the
+        // tally, desired DNS state, the reconcile planner, write permits and fencing.
+        .target(name: "Failover", dependencies: ["SansIO", "Wire", "Raft"], swiftSettings: simulated),
         // System calls wrapped once (EINTR, errno): socket addresses, UDP, the probe reactor, the monotonic clock.
         .target(name: "IO", dependencies: ["SansIO"], swiftSettings: strict),
-        // Health checks (ICMP, TCP, HTTP) and rise/fall hysteresis.
-        .target(name: "Probe", dependencies: ["SansIO", "IO"], swiftSettings: strict),
+        // Health checks (ICMP, TCP, HTTP) and their scheduler: the IO side of checks.
+        .target(name: "Probe", dependencies: ["SansIO", "IO", "Failover"], swiftSettings: strict),
         // Cloudflare API v4 DNS client.
         .target(name: "Cloudflare", swiftSettings: strict),
         // TOML 1.0 parser.
         .target(name: "TOML", swiftSettings: strict),
         // Configuration, CLI and composition.
-        .target(name: "Node", dependencies: ["SansIO", "IO", "Wire", "Membership", "Raft", "Probe", "Cloudflare", "TOML", "Simulator"], swiftSettings: strict),
+        .target(name: "Node", dependencies: ["SansIO", "IO", "Wire", "Membership", "Raft", "Failover", "Probe", "Cloudflare", "TOML"], swiftSettings: strict),
         // Deterministic discrete-event simulator.
-        .target(name: "Simulator", dependencies: ["SansIO", "Wire", "Membership", "Raft"], swiftSettings: simulated),
-        .executableTarget(name: "vantage", dependencies: ["Node"], swiftSettings: strict),
+        .target(name: "Simulator", dependencies: ["SansIO", "Wire", "Membership", "Raft", "Failover"], swiftSettings: simulated),
+        // `vantage simulate`: the one command built on the simulator, kept out of Node.
+        .target(name: "SimulatorCLI", dependencies: ["Node", "Simulator"], swiftSettings: strict),
+        .executableTarget(name: "vantage", dependencies: ["Node", "SimulatorCLI"], swiftSettings: strict),
         .executableTarget(name: "vantage-bench", dependencies: ["Node", "IO", "Wire", "Simulator", "Probe", "TOML"], swiftSettings: strict),
 
         .testTarget(name: "WireTests", dependencies: ["Wire", "SansIO"]),
         .testTarget(name: "TOMLTests", dependencies: ["TOML", "SansIO"]),
-        .testTarget(name: "NodeTests", dependencies: ["Node", "IO", "TOML", "Wire", "Probe", "Raft", "Membership", "SansIO"]),
+        .testTarget(name: "NodeTests", dependencies: ["Node", "SimulatorCLI", "Failover", "IO", "TOML", "Wire", "Probe", "Raft", "Membership", "SansIO"]),
         .testTarget(name: "MembershipTests", dependencies: ["Membership", "SansIO", "Wire"]),
         .testTarget(name: "RaftTests", dependencies: ["Raft", "SansIO", "Wire", "Node"]),
-        .testTarget(name: "ProbeTests", dependencies: ["Probe", "IO", "SansIO"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulator", "Membership", "Raft", "Wire", "SansIO"]),
+        .testTarget(name: "ProbeTests", dependencies: ["Probe", "Failover", "IO", "SansIO"]),
+        .testTarget(name: "FailoverTests", dependencies: ["Failover", "Raft", "Wire", "SansIO"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulator", "Failover", "Membership", "Raft", "Wire", "SansIO"]),
     ],
     swiftLanguageModes: [.v6]
 )

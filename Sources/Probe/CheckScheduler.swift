@@ -1,3 +1,4 @@
+import Failover
 import IO
 import Synchronization
 

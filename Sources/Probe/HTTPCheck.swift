@@ -1,3 +1,4 @@
+import Failover
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking

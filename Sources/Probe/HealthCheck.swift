@@ -1,3 +1,4 @@
+import Failover
 import IO
 /// One kind of health check against one endpoint (ICMP echo, TCP connect with send/expect, HTTP).
 /// `run` never throws: every failure is a `CheckResult` with `success == false` and an error.

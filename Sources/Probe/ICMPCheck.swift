@@ -1,3 +1,4 @@
+import Failover
 import IO
 
 /// An ICMP echo check against one address, through the process's shared `Pinger`.

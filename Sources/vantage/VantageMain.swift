@@ -1,10 +1,13 @@
 import Foundation
 import Node
+import SimulatorCLI
 
-/// The `vantage` executable: everything lives in `Node`; this only hands over the arguments.
+/// The `vantage` executable: the agent's commands live in `Node`, `simulate` in `SimulatorCLI`;
+/// this only assembles them and hands over the arguments.
 @main
 struct VantageMain {
     static func main() async {
-        exit(await VantageCLI.run(Array(CommandLine.arguments.dropFirst())))
+        let cli = VantageCLI(adding: [SimulateCommand.self])
+        exit(await cli.run(Array(CommandLine.arguments.dropFirst())))
     }
 }

@@ -233,10 +233,10 @@ private let minimal = """
 
     @Test func exitCodesAreZeroForValidOneForInvalidTwoForUsage() async throws {
         let valid = try write(minimal)
-        #expect(await VantageCLI.run(["check-config", "--config", valid]) == 0)
+        #expect(await VantageCLI().run(["check-config", "--config", valid]) == 0)
         let invalid = try write(minimal.replacingOccurrences(of: "port = 443", with: "port = 0"))
-        #expect(await VantageCLI.run(["check-config", "--config", invalid]) == 1)
-        #expect(await VantageCLI.run(["check-config", "--config", "/nonexistent/vantage.toml"]) == 1)
-        #expect(await VantageCLI.run(["check-config", "--what"]) == 2)
+        #expect(await VantageCLI().run(["check-config", "--config", invalid]) == 1)
+        #expect(await VantageCLI().run(["check-config", "--config", "/nonexistent/vantage.toml"]) == 1)
+        #expect(await VantageCLI().run(["check-config", "--what"]) == 2)
     }
 }

@@ -1,10 +1,13 @@
 import Testing
 @testable import Node
+import SimulatorCLI
 import Wire
 
 @Suite struct VantageCLITests {
+    let cli = VantageCLI(adding: [SimulateCommand.self])
+
     @Test func noArgumentsIsAUsageError() {
-        guard case .usageError(let reason, let usage) = VantageCLI.resolve([]) else {
+        guard case .usageError(let reason, let usage) = cli.resolve([]) else {
             Issue.record("expected a usage error"); return
         }
         #expect(reason == "no command given")
@@ -12,27 +15,27 @@ import Wire
     }
 
     @Test func unknownCommandIsAUsageErrorNamingIt() {
-        #expect(VantageCLI.resolve(["frobnicate"]) == .usageError(reason: "unknown command 'frobnicate'", usage: VantageCLI.usage))
+        #expect(cli.resolve(["frobnicate"]) == .usageError(reason: "unknown command 'frobnicate'", usage: cli.usage))
     }
 
     @Test func topLevelHelpListsEveryCommand() {
-        guard case .help(let text) = VantageCLI.resolve(["--help"]) else { Issue.record("expected help"); return }
-        for command in VantageCLI.commands { #expect(text.contains(command.name)) }
+        guard case .help(let text) = cli.resolve(["--help"]) else { Issue.record("expected help"); return }
+        for command in cli.commands { #expect(text.contains(command.name)) }
     }
 
     @Test func commandHelpShowsThatCommandsUsage() {
-        #expect(VantageCLI.resolve(["simulate", "--scenario", "steady", "--help"]) == .help(SimulateCommand.usage))
+        #expect(cli.resolve(["simulate", "--scenario", "steady", "--help"]) == .help(SimulateCommand.usage))
     }
 
     @Test func argumentsAfterTheCommandWordAreHandedOver() {
-        #expect(VantageCLI.resolve(["simulate", "--seed", "3"]) == .run(command: "simulate", arguments: ["--seed", "3"]))
-        #expect(VantageCLI.resolve(["--version"]) == .run(command: "version", arguments: []))
+        #expect(cli.resolve(["simulate", "--seed", "3"]) == .run(command: "simulate", arguments: ["--seed", "3"]))
+        #expect(cli.resolve(["--version"]) == .run(command: "version", arguments: []))
     }
 
     @Test func usageErrorsExitTwoAndSuccessExitsZero() async {
-        #expect(await VantageCLI.run(["version", "extra"]) == 2)
-        #expect(await VantageCLI.run(["simulate", "--bogus"]) == 2)
-        #expect(await VantageCLI.run(["version"]) == 0)
+        #expect(await cli.run(["version", "extra"]) == 2)
+        #expect(await cli.run(["simulate", "--bogus"]) == 2)
+        #expect(await cli.run(["version"]) == 0)
     }
 
     @Test func versionNamesTheWireProtocol() {
@@ -43,6 +46,6 @@ import Wire
         // The printed form is SecretKey.base64EncodedString; a generated key must survive the round trip.
         let key = SecretKey.generate()
         #expect(try SecretKey(base64: key.base64EncodedString) == key)
-        #expect(await VantageCLI.run(["keygen", "now"]) == 2)
+        #expect(await cli.run(["keygen", "now"]) == 2)
     }
 }

@@ -4,14 +4,23 @@ import Foundation
 ///
 /// Parsing is hand-written (no package dependencies); every subcommand parses its own arguments
 /// with `ArgumentCursor`, so all of them spell options the same way.
-public enum VantageCLI {
+///
+/// The command set is injected: the agent's own commands live here, and the executable adds the
+/// ones built on other modules (`simulate` runs the simulator, which `Node` must not depend on).
+public struct VantageCLI: Sendable {
     /// Every subcommand, in the order `--help` lists them.
-    public static var commands: [any Command.Type] {
-        [CheckConfigCommand.self, SimulateCommand.self, KeygenCommand.self, VersionCommand.self]
+    public let commands: [any Command.Type]
+
+    /// The commands `Node` itself provides.
+    public static let agentCommands: [any Command.Type] = [CheckConfigCommand.self, KeygenCommand.self, VersionCommand.self]
+
+    /// A command line with `agentCommands` followed by `extraCommands`.
+    public init(adding extraCommands: [any Command.Type] = []) {
+        commands = Self.agentCommands + extraCommands
     }
 
     /// The top-level usage with the command list.
-    public static var usage: String {
+    public var usage: String {
         let width = commands.map { $0.name.count }.max() ?? 0
         let lines = commands.map { "  \($0.name.padding(toLength: width + 2, withPad: " ", startingAt: 0))\($0.summary)" }
         return """
@@ -35,7 +44,7 @@ public enum VantageCLI {
     }
 
     /// Resolves a command line (without the program name).
-    public static func resolve(_ arguments: [String]) -> Resolution {
+    public func resolve(_ arguments: [String]) -> Resolution {
         guard let word = arguments.first else {
             return .usageError(reason: "no command given", usage: usage)
         }
@@ -51,23 +60,23 @@ public enum VantageCLI {
 
     /// Runs a command line and returns the process exit code: 0 success, 1 the command failed,
     /// 2 the command line was wrong.
-    public static func run(_ arguments: [String]) async -> Int32 {
+    public func run(_ arguments: [String]) async -> Int32 {
         switch resolve(arguments) {
         case .help(let text):
             print(text)
             return 0
         case .usageError(let reason, let usage):
-            writeError("vantage: \(reason)\n\n\(usage)")
+            Self.writeError("vantage: \(reason)\n\n\(usage)")
             return 2
         case .run(let name, let rest):
             let command = commands.first { $0.name == name }!
             do {
                 return try await command.run(rest)
             } catch let error as UsageError {
-                writeError("vantage \(name): \(error.message)\n\n\(command.usage)")
+                Self.writeError("vantage \(name): \(error.message)\n\n\(command.usage)")
                 return 2
             } catch {
-                writeError("vantage \(name): \(error)")
+                Self.writeError("vantage \(name): \(error)")
                 return 1
             }
         }

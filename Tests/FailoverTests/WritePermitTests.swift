@@ -1,4 +1,4 @@
-import Node
+import Failover
 import Raft
 import SansIO
 import Testing

@@ -1,6 +1,6 @@
 import Testing
 import SansIO
-@testable import Probe
+import Failover
 
 @Suite struct HysteresisTests {
     private func run(_ pattern: String, rise: Int = 2, fall: Int = 3) -> [Hysteresis.State?] {

@@ -1,4 +1,5 @@
 import Foundation
+import Node
 import Simulator
 
 /// `vantage simulate`: runs a deterministic simulation scenario over one or many seeds.
