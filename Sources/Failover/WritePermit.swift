@@ -5,7 +5,7 @@ import SansIO
 /// "Single writer"; Raft thesis §6.4.1 for leases). The reconciler asks for a permit immediately
 /// before every API call and skips the call when there is none; the permit's term and node go
 /// into the record comment for audit.
-public struct WritePermit: Equatable, Sendable {
+public struct WritePermit: Hashable, Sendable {
     /// The term the writer leads.
     public let term: UInt64
     /// The writer's node name.

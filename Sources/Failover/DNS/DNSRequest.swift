@@ -75,3 +75,15 @@ public enum DNSFailure: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+extension DNSRequest {
+    /// The hostname the call is about (a batch only ever carries one name's plan).
+    public var name: String {
+        switch self {
+        case .list(let name): return name
+        case .create(let spec): return spec.name
+        case .delete(let record): return record.name
+        case .batch(let creates, let deletes): return creates.first?.name ?? deletes.first?.name ?? ""
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import SansIO
+
+/// This agent's own views: rise/fall hysteresis per configured check, combined per address by
+/// ``CombinedState`` (the AWSnycast vocabulary: a view flips only after `fall` failures or `rise`
+/// successes in a row).
+public struct LocalViews: Sendable {
+    /// One configured check on an address.
+    public struct Check: Sendable, Hashable {
+        /// Unique among the agent's checks (the config's check name).
+        public var id: String
+        public var address: String
+        public var rise: Int
+        public var fall: Int
+
+        public init(id: String, address: String, rise: Int, fall: Int) {
+            self.id = id
+            self.address = address
+            self.rise = rise
+            self.fall = fall
+        }
+    }
+
+    private struct CheckState: Sendable {
+        let address: String
+        var hysteresis: Hysteresis
+        var successes = 0
+        var failures = 0
+        var lastRTT: Duration?
+    }
+
+    private struct AddressState: Sendable {
+        var checks: [String]
+        var state: Hysteresis.State = .unknown
+        var since: Instant
+    }
+
+    private var checks: [String: CheckState] = [:]
+    private var addresses: [String: AddressState] = [:]
+    /// Every address with a check, sorted.
+    public let allAddresses: [String]
+
+    /// Views of `checks`, all unknown since `now`.
+    public init(checks configured: [Check], now: Instant) {
+        for check in configured {
+            checks[check.id] = CheckState(address: check.address, hysteresis: Hysteresis(rise: check.rise, fall: check.fall))
+            addresses[check.address, default: AddressState(checks: [], since: now)].checks.append(check.id)
+        }
+        allAddresses = addresses.keys.sorted()
+    }
+
+    /// Records one result of check `id`. Returns the address's new view when its combined state
+    /// changed, else nil (unknown check ids are ignored).
+    public mutating func record(check id: String, _ result: CheckResult, now: Instant) -> EndpointView? {
+        guard var check = checks[id] else { return nil }
+        _ = check.hysteresis.record(result, at: now)
+        if result.success {
+            check.successes += 1
+            check.failures = 0
+            check.lastRTT = result.rtt
+        } else {
+            check.failures += 1
+            check.successes = 0
+        }
+        checks[id] = check
+        guard var address = addresses[check.address] else { return nil }
+        let combined = CombinedState.combine(address.checks.map { checks[$0]!.hysteresis.state })
+        guard combined != address.state else { return nil }
+        address.state = combined
+        address.since = now
+        addresses[check.address] = address
+        return view(of: check.address, now: now)
+    }
+
+    /// The current view of `address`, nil when no check covers it.
+    public func view(of address: String, now: Instant) -> EndpointView? {
+        guard let state = addresses[address] else { return nil }
+        let members = state.checks.map { checks[$0]! }
+        return EndpointView(address: address, state: state.state, age: max(.zero, now - state.since),
+                            successes: members.map(\.successes).min() ?? 0,
+                            failures: members.map(\.failures).max() ?? 0,
+                            lastRTT: members.compactMap(\.lastRTT).max())
+    }
+
+    /// Every address's current view, sorted by address.
+    public func all(now: Instant) -> [EndpointView] {
+        allAddresses.compactMap { view(of: $0, now: now) }
+    }
+}
