@@ -1,3 +1,5 @@
+import Failover
+import Raft
 import SansIO
 import Wire
 
@@ -20,6 +22,10 @@ public struct ComponentHost: SimulatedProcess {
     /// Datagrams the replay window refused (network duplicates, reordering beyond the window).
     public private(set) var replayedDatagrams = 0
     private var channel: SecureChannel?
+    /// The leadership last handed to the components that observe it.
+    private var forwardedLeadership: Leadership?
+    /// What a node without an election component is.
+    static let noLeadership = Leadership(role: .follower, term: 0, leader: nil, leaseExpiry: nil, isLeaseValid: false)
 
     /// The cluster key every simulated node shares (fixed, so runs are reproducible).
     static let clusterKey = try! SecretKey(bytes: (0..<SecretKey.byteCount).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) })
@@ -91,11 +97,21 @@ public struct ComponentHost: SimulatedProcess {
         run(timer, &io) { component, componentIO in component.wakeUp(&componentIO) }
     }
 
+    public mutating func dnsAnswered(_ response: DNSResponse, callID: UInt64, tag: Int, _ io: inout ProcessIO) {
+        guard components.indices.contains(tag) else { return }
+        run(tag, &io) { component, componentIO in component.dnsAnswered(response, callID: callID, &componentIO) }
+    }
+
+    /// The node's leadership at `now`, asked of its election component.
+    public func leadership(now: Instant) -> Leadership {
+        for component in components { if let leadership = component.leadership(now: now) { return leadership } }
+        return Self.noLeadership
+    }
+
     /// Runs one component input and carries out its requests through the node's IO.
     private mutating func run(_ index: Int, _ io: inout ProcessIO,
                               _ body: (inout any NodeComponent, inout ComponentIO) -> Void) {
-        var componentIO = ComponentIO(now: io.now, node: io.node, bootEpoch: io.bootEpoch, disk: io.disk,
-                                      random: random[index])
+        var componentIO = ComponentIO(process: io, random: random[index], leadership: leadership(now: io.now))
         body(&components[index], &componentIO)
         random[index] = componentIO.random
         let kind = components[index].kind
@@ -108,5 +124,17 @@ public struct ComponentHost: SimulatedProcess {
         }
         for deadline in componentIO.wakeUps { io.wakeUp(at: deadline, timer: index) }
         for event in componentIO.events { io.emit(event) }
+        for call in componentIO.dnsCalls { io.callDNS(call, tag: index) }
+        forwardLeadershipChange(&io)
+    }
+
+    /// Tells the components that observe leadership when it changed (a sibling asking the election).
+    private mutating func forwardLeadershipChange(_ io: inout ProcessIO) {
+        let current = leadership(now: io.now)
+        guard current != forwardedLeadership else { return }
+        forwardedLeadership = current
+        for index in components.indices where components[index].observesLeadership {
+            run(index, &io) { component, componentIO in component.leadershipChanged(&componentIO) }
+        }
     }
 }

@@ -44,6 +44,8 @@ public struct ElectionComponent: NodeComponent {
         carry(directives, &io)
     }
 
+    public func leadership(now: Instant) -> Leadership? { election?.leadership(now: now) }
+
     /// Graceful shutdown: hands leadership over (Raft thesis §3.10).
     public mutating func shutDown(_ io: inout ComponentIO) {
         guard election != nil, let directives = election?.onShutdown(now: io.now) else { return }

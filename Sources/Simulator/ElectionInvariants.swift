@@ -15,12 +15,12 @@ import SansIO
 public struct ElectionInvariants: Invariant {
     public let name = "election"
     private var leaderOfTerm: [UInt64: Int] = [:]
-    /// Per node: the true time its latest valid lease runs until.
-    private var leaseEnd: [Int: Instant] = [:]
+    /// Every lease seen valid, per node and term, in true time.
+    public let leases: LeaseLedger
     /// Per node: the highest persisted term seen and the vote cast in it.
     private var persisted: [Int: PersistentState] = [:]
 
-    public init() {}
+    public init(leases: LeaseLedger = LeaseLedger()) { self.leases = leases }
 
     public mutating func check(after entry: TraceEntry, observations: [Observation], in simulation: Simulation) -> String? {
         for observation in observations {
@@ -35,11 +35,10 @@ public struct ElectionInvariants: Invariant {
             if let problem = checkPersistence(node: node, state: election.persistent) { return problem }
             let leadership = election.leadership(now: simulation.localTime(of: node))
             guard leadership.isLeaseValid, let expiry = leadership.leaseExpiry else { continue }
-            for (other, end) in leaseEnd where other != node && end > simulation.now {
+            for (other, end) in leases.latestEnd where other != node && end > simulation.now {
                 return "node-\(node) holds a valid lease (term \(leadership.term)) while node-\(other)'s lease runs until \(end)"
             }
-            let trueExpiry = simulation.clock(of: node).trueTime(reaching: expiry)
-            leaseEnd[node] = max(leaseEnd[node] ?? .zero, trueExpiry)
+            leases.extend(node: node, term: leadership.term, until: simulation.clock(of: node).trueTime(reaching: expiry))
         }
         return nil
     }

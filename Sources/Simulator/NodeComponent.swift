@@ -1,3 +1,5 @@
+import Failover
+import Raft
 import SansIO
 import Wire
 
@@ -14,6 +16,21 @@ public protocol NodeComponent {
     mutating func receive(_ body: [UInt8], from sender: String, _ io: inout ComponentIO) throws(DecodeError)
     /// Local time reached a deadline this component asked for with `io.wakeUp(at:)`.
     mutating func wakeUp(_ io: inout ComponentIO)
+    /// The DNS provider answered a call this component made with `io.callDNS(_:)`.
+    mutating func dnsAnswered(_ response: DNSResponse, callID: UInt64, _ io: inout ComponentIO)
+    /// The node's leadership as this component knows it (the election answers; others say nil).
+    func leadership(now: Instant) -> Leadership?
+    /// Whether ``leadershipChanged(_:)`` should be called when the node's leadership changes.
+    var observesLeadership: Bool { get }
+    /// The node's leadership (`io.leadership`) differs from when this component last heard of it.
+    mutating func leadershipChanged(_ io: inout ComponentIO)
+}
+
+extension NodeComponent {
+    public mutating func dnsAnswered(_ response: DNSResponse, callID: UInt64, _ io: inout ComponentIO) {}
+    public func leadership(now: Instant) -> Leadership? { nil }
+    public var observesLeadership: Bool { false }
+    public mutating func leadershipChanged(_ io: inout ComponentIO) {}
 }
 
 /// What a component may do while handling one input.
@@ -26,6 +43,9 @@ public struct ComponentIO {
     public let disk: SimulatedDisk
     /// This component's random stream (per node, per boot, per component).
     public var random: SeededGenerator
+    /// The node's leadership at `now`, from its election component (a follower without one).
+    public let leadership: Leadership
+    private let process: ProcessIO
 
     struct Outgoing {
         let address: String
@@ -35,14 +55,28 @@ public struct ComponentIO {
     var outgoing: [Outgoing] = []
     var wakeUps: [Instant] = []
     var events: [any Sendable] = []
+    var dnsCalls: [DNSCall] = []
 
-    init(now: Instant, node: NodeIdentity, bootEpoch: UInt64, disk: SimulatedDisk, random: SeededGenerator) {
-        self.now = now
-        self.node = node
-        self.bootEpoch = bootEpoch
-        self.disk = disk
+    init(process: ProcessIO, random: SeededGenerator, leadership: Leadership) {
+        now = process.now
+        node = process.node
+        bootEpoch = process.bootEpoch
+        disk = process.disk
         self.random = random
+        self.leadership = leadership
+        self.process = process
     }
+
+    /// Whether a check this node started at local instant `start` reached `address`.
+    public func isReachable(_ address: String, startedAt start: Instant) -> Bool {
+        process.isReachable(address, startedAt: start)
+    }
+
+    /// The base round-trip time from this node's region to the endpoints.
+    public var endpointRoundTrip: Duration { process.endpointRoundTrip }
+
+    /// Makes a DNS provider call now; the answer comes back through `dnsAnswered`.
+    public mutating func callDNS(_ call: DNSCall) { dnsCalls.append(call) }
 
     /// Sends `body` as an envelope of this component's kind to the node at `address`.
     public mutating func send(_ body: [UInt8], to address: String) {

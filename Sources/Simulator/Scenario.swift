@@ -57,7 +57,7 @@ public struct Scenario: Sendable {
     }
 
     /// Every registered scenario, in `--help` order.
-    public static let all: [Scenario] = membership + election
+    public static let all: [Scenario] = membership + election + failover
 
     static let election: [Scenario] = [.leaderCrash, .rejoin, .partialPartition, .minority, .electionSwarm]
     static let membership: [Scenario] = [.steady, .crashMember, .lossy, .partitionHeal, .pause, .swarm]

@@ -1,3 +1,4 @@
+import Failover
 import SansIO
 import Wire
 
@@ -14,6 +15,13 @@ public protocol SimulatedProcess {
     mutating func receive(_ datagram: [UInt8], _ io: inout ProcessIO) throws(DecodeError)
     /// A timer the process armed with `io.wakeUp(at:timer:)` is due (local time has reached it).
     mutating func wakeUp(timer: Int, _ io: inout ProcessIO)
+    /// The DNS provider answered a call the process made with `io.callDNS(_:tag:)`.
+    mutating func dnsAnswered(_ response: DNSResponse, callID: UInt64, tag: Int, _ io: inout ProcessIO)
+}
+
+extension SimulatedProcess {
+    /// Processes that never call the provider ignore answers.
+    public mutating func dnsAnswered(_ response: DNSResponse, callID: UInt64, tag: Int, _ io: inout ProcessIO) {}
 }
 
 /// What a process may do while handling one input: read its local clock and random stream,
@@ -34,6 +42,12 @@ public struct ProcessIO {
         public let bytes: [UInt8]
     }
 
+    /// A provider call, tagged so the answer finds its caller.
+    struct DNSCallRequest {
+        let call: DNSCall
+        let tag: Int
+    }
+
     /// A timer request in local time.
     struct TimerRequest {
         let deadline: Instant
@@ -43,13 +57,35 @@ public struct ProcessIO {
     public internal(set) var outgoing: [Outgoing] = []
     var timers: [TimerRequest] = []
     var events: [any Sendable] = []
+    var dnsCalls: [DNSCallRequest] = []
+    private let world: SimulatedWorld
+    private let clock: NodeClock
 
-    init(now: Instant, node: NodeIdentity, bootEpoch: UInt64, disk: SimulatedDisk, random: SeededGenerator) {
+    init(now: Instant, node: NodeIdentity, bootEpoch: UInt64, disk: SimulatedDisk, random: SeededGenerator,
+         world: SimulatedWorld, clock: NodeClock) {
         self.now = now
         self.node = node
         self.bootEpoch = bootEpoch
         self.disk = disk
         self.random = random
+        self.world = world
+        self.clock = clock
+    }
+
+    /// Whether a check this node started at local instant `start` reached `address`.
+    public func isReachable(_ address: String, startedAt start: Instant) -> Bool {
+        world.endpoints.isReachable(address, from: node.region, at: clock.trueTime(reaching: start))
+    }
+
+    /// The base round-trip time from this node's region to the endpoints.
+    public var endpointRoundTrip: Duration {
+        let table = world.endpoints.roundTrip
+        return table.isEmpty ? .milliseconds(20) : table[node.region % table.count]
+    }
+
+    /// Makes a DNS provider call now; the answer comes back through `dnsAnswered` with `tag`.
+    public mutating func callDNS(_ call: DNSCall, tag: Int) {
+        dnsCalls.append(DNSCallRequest(call: call, tag: tag))
     }
 
     /// Sends `bytes` to the node at `address`, given as its address (`sim:<index>`) or its name

@@ -1,3 +1,4 @@
+import Failover
 import SansIO
 import Wire
 
@@ -17,6 +18,8 @@ public final class Simulation {
     /// True time of the event being processed (or where the last `run` stopped).
     public private(set) var now: Instant = .zero
     public var network: SimulatedNetwork
+    /// The endpoints and the DNS provider.
+    public let world: SimulatedWorld
     /// Events processed so far (excluding monitors).
     public private(set) var eventsProcessed = 0
     /// The first violation, if any; the run stops at it.
@@ -35,6 +38,9 @@ public final class Simulation {
         case resume(node: Int, generation: UInt64)
         case fault(Fault)
         case monitor(index: Int)
+        case dnsLand(flight: Int)
+        /// `response` is nil until the provider has been asked (once, at the answer's arrival).
+        case dnsAnswer(node: Int, flight: Int, callID: UInt64, tag: Int, generation: UInt64, response: DNSResponse?)
     }
 
     private struct PendingTimer: Hashable {
@@ -72,10 +78,13 @@ public final class Simulation {
     private enum Stream {
         static let world: UInt64 = 1
         static let network: UInt64 = 2
+        static let dnsProvider: UInt64 = 3
         static let nodeBase: UInt64 = 1 << 40
     }
 
-    public init(seed: UInt64, configuration: SimulationConfiguration, makeProcess: @escaping ProcessFactory) {
+    /// A simulation whose world has the endpoint addresses `endpoints` (none by default).
+    public init(seed: UInt64, configuration: SimulationConfiguration, endpoints: [String] = [],
+                makeProcess: @escaping ProcessFactory) {
         self.seed = seed
         self.configuration = configuration
         self.makeProcess = makeProcess
@@ -84,6 +93,7 @@ public final class Simulation {
         network = SimulatedNetwork(latency: configuration.latency, conditions: configuration.conditions,
                                    generator: root.derived(stream: Stream.network))
         trace = TraceRecorder(excerptLength: configuration.traceExcerptLength)
+        self.world = SimulatedWorld(endpoints: endpoints, random: root.derived(stream: Stream.dnsProvider))
         sentDatagrams = Array(repeating: 0, count: configuration.nodeCount)
         sentBytes = Array(repeating: 0, count: configuration.nodeCount)
         var nodes: [Node] = []
@@ -187,6 +197,21 @@ public final class Simulation {
             boot(node)
         case .fault(let fault):
             apply(fault)
+        case .dnsLand(let flight):
+            let writer = world.dns.flights[flight]?.writer
+            world.dns.land(flight, now: now)
+            record(TraceEntry(time: now, node: writer, kind: .dnsLanded(flight: flight)))
+        case .dnsAnswer(let node, let flight, let callID, let tag, let generation, let answered):
+            let response = answered ?? world.dns.reply(flight)
+            guard generation == nodes[node].generation, nodes[node].process != nil else { break }
+            if nodes[node].pausedUntil != nil {
+                nodes[node].backlog.append(.dnsAnswer(node: node, flight: flight, callID: callID, tag: tag,
+                                                      generation: generation, response: response))
+                record(TraceEntry(time: now, node: node, kind: .deferred))
+                break
+            }
+            record(TraceEntry(time: now, node: node, kind: .dnsAnswered(flight: flight)))
+            withProcess(node) { process, io in process.dnsAnswered(response, callID: callID, tag: tag, &io) }
         case .deliver(let from, let to, let bytes, let generation):
             guard generation == nodes[to].generation, nodes[to].process != nil else {
                 record(TraceEntry(time: now, node: to, kind: .droppedAtDownNode(from: from)))
@@ -230,6 +255,7 @@ public final class Simulation {
             // first, then the datagrams queued in the socket buffer, in arrival order.
             for deferred in backlog { if case .wakeUp = deferred { queue.push(deferred, at: now) } }
             for deferred in backlog { if case .deliver = deferred { queue.push(deferred, at: now) } }
+            for deferred in backlog { if case .dnsAnswer = deferred { queue.push(deferred, at: now) } }
         }
         eventsProcessed += 1
         checkInvariants()
@@ -304,7 +330,7 @@ public final class Simulation {
         guard var process = nodes[node].process.take() else { return }  // uniquely referenced while it runs
         let clock = nodes[node].clock
         var io = ProcessIO(now: clock.local(at: now), node: nodes[node].identity, bootEpoch: nodes[node].bootEpoch,
-                           disk: nodes[node].disk, random: nodes[node].processRandom)
+                           disk: nodes[node].disk, random: nodes[node].processRandom, world: world, clock: clock)
         body(&process, &io)
         nodes[node].process = process
         nodes[node].processRandom = io.random
@@ -317,6 +343,14 @@ public final class Simulation {
                        at: due)
         }
         for outgoing in io.outgoing { transmit(outgoing.bytes, from: node, toAddress: outgoing.address) }
+        for request in io.dnsCalls {
+            let abandonAt = max(clock.trueTime(reaching: io.now + request.call.deadline), now)
+            let flight = world.dns.begin(request.call, writer: node, now: now, abandonAt: abandonAt)
+            let planned = world.dns.flights[flight]!
+            if let landAt = planned.landAt { queue.push(.dnsLand(flight: flight), at: landAt) }
+            queue.push(.dnsAnswer(node: node, flight: flight, callID: request.call.id, tag: request.tag,
+                                  generation: generation, response: nil), at: planned.replyAt)
+        }
         for event in io.events {
             let observation = Observation(time: now, localTime: io.now, node: node, event: event)
             pendingObservations.append(observation)

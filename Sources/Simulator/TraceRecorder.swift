@@ -14,6 +14,10 @@ public struct TraceEntry: Sendable, CustomStringConvertible {
         case start(bootEpoch: UInt64)
         case resume(backlog: Int)
         case fault(Fault)
+        /// A DNS write of flight `flight` took effect at the provider.
+        case dnsLanded(flight: Int)
+        /// The provider's answer to flight `flight` reached its caller.
+        case dnsAnswered(flight: Int)
     }
 
     /// True time.
@@ -34,6 +38,8 @@ public struct TraceEntry: Sendable, CustomStringConvertible {
         case .start(let epoch): return "\(at) \(target) start epoch \(epoch)"
         case .resume(let backlog): return "\(at) \(target) resume, backlog \(backlog)"
         case .fault(let fault): return "\(at) \(fault)"
+        case .dnsLanded(let flight): return "\(at) dns write \(flight) landed (by \(target))"
+        case .dnsAnswered(let flight): return "\(at) \(target) dns answer \(flight)"
         }
     }
 }
@@ -73,6 +79,12 @@ struct TraceRecorder {
         case .fault(let fault):
             hash = FNV1a.mixWord(hash, 7)
             for byte in fault.description.utf8 { hash = FNV1a.mix(hash, byte) }
+        case .dnsLanded(let flight):
+            hash = FNV1a.mixWord(hash, 8)
+            hash = FNV1a.mixWord(hash, UInt64(flight))
+        case .dnsAnswered(let flight):
+            hash = FNV1a.mixWord(hash, 9)
+            hash = FNV1a.mixWord(hash, UInt64(flight))
         }
         if ring.count < excerptLength {
             ring.append(entry)
