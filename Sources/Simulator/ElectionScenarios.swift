@@ -207,7 +207,7 @@ extension Scenario {
     /// is crashed (and restarted 2–15 s later) or cut off from everyone for 2–15 s. Random faults
     /// rarely hit the leader at the moment its lease matters; these do, which is what makes the
     /// lease check bite. Returns a counter the run reports.
-    private static func targetLeaseHolders(_ simulation: Simulation, seed: UInt64) -> LeaderFaultCount {
+    static func targetLeaseHolders(_ simulation: Simulation, seed: UInt64) -> LeaderFaultCount {
         var random = SeededGenerator(seed: seed).derived(stream: leaderNemesisStream)
         let count = LeaderFaultCount()
         simulation.every(.seconds(5)) { simulation in
@@ -227,7 +227,7 @@ extension Scenario {
     }
 
     /// How many leader faults the nemesis injected (read after the run).
-    private final class LeaderFaultCount {
+    final class LeaderFaultCount {
         var count = 0
     }
 

@@ -243,5 +243,36 @@ extension Scenario {
     }
 
     static let failover: [Scenario] = [.endpointDown, .endpointRecover, .pathFailure, .allDown, .endpointFlap,
-                                       .leaderCrashMidReconcile, .partitionDuringFailover, .apiStorm]
+                                       .leaderCrashMidReconcile, .partitionDuringFailover, .apiStorm, .leaseEdge, .failoverSwarm]
+}
+
+extension Scenario {
+    /// The write fence where it matters: the leader's heartbeats stop reaching the others (a one-way
+    /// cut) so its lease runs out, timed so the endpoint's failure is agreed just around then. The
+    /// leader then plans a delete with little lease left; the fence must hold it back (a write
+    /// that still lands must land inside the lease). `fenceEnabled: false` shows what it prevents.
+    public static func leaseEdge(seed: UInt64, settings: Settings, fenceEnabled: Bool) -> ScenarioRun {
+        var random = SeededGenerator(seed: seed).derived(stream: failoverStream)
+        var cluster = failoverCluster(settings)
+        cluster.fence.isEnabled = fenceEnabled
+        let simulation = cluster.simulation(seed: seed)
+        guard let leader = settled(simulation, cluster) else {
+            return ScenarioRun(simulation, measurements: [Measurement("no_settled_leader", 1, .sum)])
+        }
+        let failedAt = simulation.now
+        simulation.world.endpoints.add(.init(address: cluster.pool[0], start: failedAt))
+        // The second agent usually agrees about 3 s later; the lease outlives the cut by about 1.2 s.
+        let cutAt = failedAt + .milliseconds(1_800 + Int64.random(in: -400...400, using: &random))
+        let others = Set((0..<settings.nodes).filter { $0 != leader })
+        simulation.schedule(.cut([Cut(from: .nodes([leader]), to: .nodes(others))]), at: cutAt)
+        _ = simulation.run(for: settings.duration)
+        return ScenarioRun(simulation, measurements: converged(simulation, cluster, name: cluster.hostnames[0]))
+    }
+
+    public static let leaseEdge = Scenario(
+        name: "lease-edge", summary: "the leader's lease runs out just as a failure is agreed; the fence holds the write",
+        defaultDuration: .seconds(30)
+    ) { seed, settings in
+        leaseEdge(seed: seed, settings: settings, fenceEnabled: true)
+    }
 }
