@@ -137,6 +137,9 @@ public struct FailoverInstance: Sendable {
                 if state.suspendedReason == nil { output.append(.event(.writesSuspended(reason: reason))) }
                 state.suspendedReason = reason
                 state.retryAt = now + settings.reconcileInterval
+            } else if !failure.isTransient {
+                // Rejected: the same call would be refused again, so it waits for the next reconcile.
+                state.retryAt = now + settings.reconcileInterval
             } else {
                 var delay = backoff(failures: state.failures, rng: &rng)
                 if case .rateLimited(let wait) = failure { delay = max(delay, wait) }

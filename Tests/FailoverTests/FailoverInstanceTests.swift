@@ -314,6 +314,22 @@ import Testing
         #expect(late > early)
     }
 
+    /// A request the provider rejects (a 4xx other than 401/403/429) is not retried at once; the
+    /// next reconcile lists and plans again.
+    @Test func aRejectedWriteWaitsForTheNextReconcile() throws {
+        var driver = try Self.converged(Self.settings(voteTTL: .seconds(3_600)))
+        _ = Self.ownDown([a], &driver)
+        _ = driver.vote(from: "b", [a: .down])
+        let rejected = try driver.answer(.failed(.rejected("400: invalid record")))
+        let failedAt = driver.now
+        #expect(rejected.calls.isEmpty)
+        let (retry, at) = try Self.runUntilCall(&driver)
+        #expect(at >= failedAt + .seconds(30) - .seconds(1), "retried after \(at - failedAt)")
+        #expect(retry.calls.map(\.request) == [.list(name: Fixtures.name)])
+        #expect(try driver.answer().writes.count == 1)
+        #expect(driver.log.events.allSatisfy { if case .writesSuspended = $0 { false } else { true } })
+    }
+
     @Test func rateLimitingWaitsAtLeastRetryAfter() throws {
         var driver = try Self.converged()
         _ = Self.ownDown([a], &driver)
