@@ -146,7 +146,9 @@ public struct FailoverInstance: Sendable {
                 state.retryAt = now + delay
             }
         default:
-            state.failures = 0
+            // A list succeeding says nothing about writes: only a write, or finding nothing left to
+            // write (below), ends a run of failures, so a write that keeps failing backs off further.
+            if call.request.isWrite { state.failures = 0 }
             state.retryAt = nil
             if state.suspendedReason != nil {
                 state.suspendedReason = nil
@@ -227,6 +229,7 @@ public struct FailoverInstance: Sendable {
                 return
             }
         }
+        state.failures = 0
     }
 
     private func noteAllDown(_ desired: DesiredRecords, state: inout LeaderState, output: inout [FailoverDirective]) {

@@ -314,6 +314,25 @@ import Testing
         #expect(late > early)
     }
 
+    /// Each failed write is followed by a list that succeeds: the backoff still doubles per
+    /// failed write (a successful list is no sign the provider takes writes again).
+    @Test func aWriteThatKeepsFailingBacksOffThoughListsSucceed() throws {
+        var driver = try Self.converged(Self.settings(voteTTL: .seconds(3_600)))
+        _ = Self.ownDown([a], &driver)
+        #expect(driver.vote(from: "b", [a: .down]).writes.count == 1)
+        var delays: [Duration] = []
+        for _ in 0..<8 {
+            _ = try driver.answer(.failed(.unavailable("503")))
+            let failedAt = driver.now
+            let (retry, at) = try Self.runUntilCall(&driver, limit: 200)
+            delays.append(at - failedAt)
+            #expect(retry.calls.map(\.request) == [.list(name: Fixtures.name)])
+            #expect(try driver.answer().writes.count == 1)
+        }
+        for (n, delay) in delays.enumerated() { #expect(delay <= min(.milliseconds(500) * (1 << n), .seconds(30))) }
+        #expect(delays.suffix(4).contains { $0 > .seconds(1) }, "\(delays)")
+    }
+
     /// A request the provider rejects (a 4xx other than 401/403/429) is not retried at once; the
     /// next reconcile lists and plans again.
     @Test func aRejectedWriteWaitsForTheNextReconcile() throws {
