@@ -254,6 +254,59 @@ import Testing
         #expect(try driver.answer().writes.first?.permit?.term == 5)
     }
 
+    @Test func theFenceIsAskedBeforeEveryCallNotOncePerPlan() throws {
+        var driver = try Self.converged(Self.settings(batch: false))
+        _ = Self.ownDown([a, b], &driver)
+        #expect(driver.vote(from: "b", [a: .down, b: .down]).writes.count == 1)
+        // The lease shrinks while the first delete is in flight: the second waits.
+        driver.lease = .milliseconds(700)
+        let answered = try driver.answer()
+        #expect(answered.calls.isEmpty)
+        #expect(answered.events.contains(.writeFenced(remainingLease: .milliseconds(700))))
+        driver.lease = .seconds(1)
+        #expect(driver.leadershipChanged().writes.count == 1)
+    }
+
+    @Test func everyHostnameIsReconciledInTurn() throws {
+        let names = ["api.example.com", "www.example.com"]
+        var driver = try Self.converged(Self.settings(hostnames: names, batch: false), zone: Self.zone(names))
+        _ = Self.ownDown([a], &driver)
+        let first = driver.vote(from: "b", [a: .down])
+        #expect(first.writes.map(\.request.name) == ["api.example.com"])
+        #expect(try driver.answer().writes.map(\.request.name) == ["www.example.com"])
+        #expect(try driver.answer().calls.isEmpty)
+        for name in names { #expect(driver.zone.contents(of: name) == [b, c].sorted()) }
+    }
+
+    @Test func inputsBeforeStartAreIgnored() {
+        var instance = FailoverInstance(settings: Self.settings())
+        var rng = SeededGenerator(seed: 3)
+        let now = Instant(nanoseconds: 5_000_000_000)
+        let leadership = Fixtures.leader(now: now)
+        #expect(instance.onCheckResult(CheckResult(success: false, time: now), check: "ping-\(a)", now: now,
+                                       leadership: leadership, rng: &rng).isEmpty)
+        #expect(instance.onVote(VoteMessage(bootEpoch: 1, round: 1, views: []), from: "b", now: now, leadership: leadership,
+                                rng: &rng).isEmpty)
+        #expect(instance.onWakeUp(now: now, leadership: leadership, rng: &rng).isEmpty)
+        #expect(instance.onLeadership(leadership, now: now, rng: &rng).isEmpty)
+        #expect(instance.onDNSResponse(.deleted, to: 1, now: now, leadership: leadership, rng: &rng).isEmpty)
+    }
+
+    @Test func aPeerViewExpiringArmsAWakeUpAndRevertsTheDecision() throws {
+        var settings = Self.settings()
+        settings.voteInterval = .seconds(600)
+        var driver = FailoverDriver(settings: settings)
+        driver.term = nil
+        _ = driver.start()
+        _ = Self.ownDown([a], &driver)
+        let received = driver.now
+        let output = driver.vote(from: "b", [a: .down])
+        #expect(output.wakeUp == received + .seconds(30))
+        #expect(driver.instance.verdicts[a] == .remove)
+        let expired = driver.wake(at: received + .seconds(30))
+        #expect(expired.events.contains(.decisionChanged(address: a, TallyDecision(verdict: .keep, down: ["a"], up: []))))
+    }
+
     // MARK: - Dry run
 
     @Test func dryRunReportsWritesAndMakesNone() throws {
@@ -269,6 +322,31 @@ import Testing
         #expect(!later.events.contains { if case .wouldWrite = $0 { true } else { false } })
         #expect(driver.log.writes.isEmpty)
         #expect(driver.zone.contents() == Self.pool)
+    }
+
+    /// A dry run reports exactly the writes a real run makes (creates before deletes, no batch).
+    @Test(arguments: [false, true])
+    func dryRunReportsTheWritesARealRunMakes(batch: Bool) throws {
+        func run(dryRun: Bool) throws -> (writes: [DNSRequest], zone: [String]) {
+            var zone = FakeZone()
+            zone.records = [Fixtures.record(zone.newID(), a), Fixtures.record(zone.newID(), c), Fixtures.record(zone.newID(), c)]
+            // The duplicate of c is collapsed at takeover.
+            var driver = FailoverDriver(settings: Self.settings(batch: batch, dryRun: dryRun), zone: zone)
+            _ = driver.start()
+            _ = try driver.settle()
+            _ = driver.check("ping-\(b)", true, count: 2)
+            _ = Self.ownDown([a], &driver)
+            _ = driver.vote(from: "c", [a: .down, b: .up])
+            _ = try driver.settle()
+            let reported = driver.log.events.compactMap { if case .wouldWrite(let request, term: 3) = $0 { request } else { nil } }
+            return (dryRun ? reported : driver.log.writes.map(\.request), driver.zone.contents())
+        }
+        let real = try run(dryRun: false), dry = try run(dryRun: true)
+        // The duplicate's delete, then b's create and a's delete (one batch where supported).
+        #expect(real.writes.count == (batch ? 2 : 3))
+        #expect(dry.writes == real.writes)
+        #expect(real.zone == [b, c].sorted())
+        #expect(dry.zone == [a, c, c].sorted())
     }
 
     // MARK: - Failures
