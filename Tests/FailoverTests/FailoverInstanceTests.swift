@@ -453,6 +453,11 @@ import Testing
         let (retry, at) = try Self.runUntilCall(&driver)
         #expect(at >= failedAt + .seconds(30))
         #expect(retry.calls.map(\.request) == [.list(name: Fixtures.name)])
+        // Refused again while suspended: the same episode, no second event.
+        let stillRefused = try driver.answer(.failed(.unauthorized("token revoked")))
+        #expect(!stillRefused.events.contains { if case .writesSuspended = $0 { true } else { false } })
+        let (again, _) = try Self.runUntilCall(&driver)
+        #expect(again.calls.map(\.request) == [.list(name: Fixtures.name)])
         let resumed = try driver.answer()
         #expect(resumed.events.contains(.writesResumed))
         #expect(resumed.writes.map(\.request) == [.delete(try record(a, in: driver.zone))])
