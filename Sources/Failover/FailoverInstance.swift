@@ -137,13 +137,18 @@ public struct FailoverInstance: Sendable {
                 if state.suspendedReason == nil { output.append(.event(.writesSuspended(reason: reason))) }
                 state.suspendedReason = reason
                 state.retryAt = now + settings.reconcileInterval
+            } else if !failure.isTransient {
+                // Rejected: the same call would be refused again, so it waits for the next reconcile.
+                state.retryAt = now + settings.reconcileInterval
             } else {
                 var delay = backoff(failures: state.failures, rng: &rng)
                 if case .rateLimited(let wait) = failure { delay = max(delay, wait) }
                 state.retryAt = now + delay
             }
         default:
-            state.failures = 0
+            // A list succeeding says nothing about writes: only a write, or finding nothing left to
+            // write (below), ends a run of failures, so a write that keeps failing backs off further.
+            if call.request.isWrite { state.failures = 0 }
             state.retryAt = nil
             if state.suspendedReason != nil {
                 state.suspendedReason = nil
@@ -224,6 +229,7 @@ public struct FailoverInstance: Sendable {
                 return
             }
         }
+        state.failures = 0
     }
 
     private func noteAllDown(_ desired: DesiredRecords, state: inout LeaderState, output: inout [FailoverDirective]) {
