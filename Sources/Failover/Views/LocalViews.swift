@@ -42,8 +42,9 @@ public struct LocalViews: Sendable {
     /// Views of `checks`, all unknown since `now`.
     public init(checks configured: [Check], now: Instant) {
         for check in configured {
-            checks[check.id] = CheckState(address: check.address, hysteresis: Hysteresis(rise: check.rise, fall: check.fall))
-            addresses[check.address, default: AddressState(checks: [], since: now)].checks.append(check.id)
+            let address = check.address.lowercased()
+            checks[check.id] = CheckState(address: address, hysteresis: Hysteresis(rise: check.rise, fall: check.fall))
+            addresses[address, default: AddressState(checks: [], since: now)].checks.append(check.id)
         }
         allAddresses = addresses.keys.sorted()
     }
