@@ -25,6 +25,7 @@ public struct FailoverInstance: Sendable {
     public private(set) var verdicts: [String: TallyDecision.Verdict] = [:]
     private let peers: [String]
     private let addresses: [String]
+    private let addressSet: Set<String>
     private var bootEpoch: UInt64 = 0
     private var round: UInt64 = 0
     private var nextVoteAt: Instant?
@@ -57,7 +58,8 @@ public struct FailoverInstance: Sendable {
         views = LocalViews(checks: settings.checks, now: .zero)
         tally = Tally(myself: settings.myself, voters: settings.voters, minPeersAgree: settings.minPeersAgree,
                       voteTTL: settings.voteTTL, rule: settings.tallyRule)
-        addresses = Array(Set(views.allAddresses + (settings.dns?.pool ?? []))).sorted()
+        addressSet = Set(views.allAddresses + (settings.dns?.pool ?? []))
+        addresses = addressSet.sorted()
     }
 
     // MARK: - Inputs
@@ -81,13 +83,14 @@ public struct FailoverInstance: Sendable {
     ) -> [FailoverDirective] {
         guard hasStarted else { return [] }
         var output: [FailoverDirective] = []
-        if let changed = views.record(check: check, result, now: now) {
+        let changed = views.record(check: check, result, now: now)
+        if let changed {
             tally.recordOwn(changed, now: now)
             output.append(.event(.viewChanged(changed)))
             round += 1
             for peer in peers { output.append(.send(VoteMessage(bootEpoch: bootEpoch, round: round, views: [changed]), to: peer)) }
         }
-        advance(now: now, leadership: leadership, rng: &rng, output: &output)
+        advance(now: now, leadership: leadership, touched: changed.map { [$0.address] } ?? [], rng: &rng, output: &output)
         return output
     }
 
@@ -99,7 +102,7 @@ public struct FailoverInstance: Sendable {
         guard hasStarted else { return [] }
         var output: [FailoverDirective] = []
         tally.record(message, from: sender, now: now)
-        advance(now: now, leadership: leadership, rng: &rng, output: &output)
+        advance(now: now, leadership: leadership, touched: message.views.map(\.address), rng: &rng, output: &output)
         return output
     }
 
@@ -163,15 +166,17 @@ public struct FailoverInstance: Sendable {
 
     // MARK: - Rules
 
-    /// Re-evaluates the verdicts and, while leading, starts the next provider call if one is due.
+    /// Re-evaluates the verdicts of `touched` addresses (all when nil: time passing can expire any
+    /// view) and, while leading, starts the next provider call if one is due.
     private mutating func advance(
-        now: Instant, leadership: Leadership, rng: inout some RandomNumberGenerator, output: inout [FailoverDirective]
+        now: Instant, leadership: Leadership, touched: [String]? = nil, rng: inout some RandomNumberGenerator,
+        output: inout [FailoverDirective]
     ) {
-        for address in addresses {
-            let decision = tally.decision(for: address, now: now)
-            if verdicts[address] != decision.verdict {
-                verdicts[address] = decision.verdict
-                output.append(.event(.decisionChanged(address: address, decision)))
+        for address in touched ?? addresses where addressSet.contains(address) {
+            let verdict = tally.verdict(for: address, now: now)
+            if verdicts[address] != verdict {
+                verdicts[address] = verdict
+                output.append(.event(.decisionChanged(address: address, tally.decision(for: address, now: now))))
             }
         }
         startNextCall(now: now, leadership: leadership, output: &output)

@@ -11,7 +11,7 @@ import SansIO
 ///    (thesis §3.8: what `(currentTerm, votedFor)` persistence guarantees).
 ///
 /// Every lease becomes valid at an event on its holder (the majority-acknowledging heartbeat ack),
-/// so checking after every event sees every lease the moment it starts.
+/// so checking the node of every event sees every lease the moment it starts.
 public struct ElectionInvariants: Invariant {
     public let name = "election"
     private var leaderOfTerm: [UInt64: Int] = [:]
@@ -30,7 +30,10 @@ public struct ElectionInvariants: Invariant {
             }
             leaderOfTerm[term] = observation.node
         }
-        for node in 0..<simulation.nodeCount {
+        // A node's term, vote and lease change only at its own events (time passing can only end a
+        // lease), so checking the node the event happened at sees every change as it happens.
+        let affected = entry.node.map { $0..<($0 + 1) } ?? 0..<simulation.nodeCount
+        for node in affected {
             guard let election = ElectionCluster.election(of: node, in: simulation) else { continue }
             if let problem = checkPersistence(node: node, state: election.persistent) { return problem }
             let leadership = election.leadership(now: simulation.localTime(of: node))

@@ -80,7 +80,7 @@ public struct Tally: Sendable {
         voter == myself || now - view.receivedAt < voteTTL
     }
 
-    /// The decision for `address` at `now`.
+    /// The decision for `address` at `now`, with the voters behind it.
     public func decision(for address: String, now: Instant) -> TallyDecision {
         var down: [String] = [], up: [String] = []
         for (voter, view) in views[address] ?? [:] where isFresh(view, of: voter, now: now) {
@@ -90,17 +90,30 @@ public struct Tally: Sendable {
             case .unknown: break
             }
         }
-        down.sort()
-        up.sort()
-        let verdict: TallyDecision.Verdict
+        return TallyDecision(verdict: verdict(down: down.count, up: up.count), down: down.sorted(), up: up.sorted())
+    }
+
+    /// The verdict alone (no voter lists): what the leader asks on every input.
+    public func verdict(for address: String, now: Instant) -> TallyDecision.Verdict {
+        var down = 0, up = 0
+        for (voter, view) in views[address] ?? [:] where isFresh(view, of: voter, now: now) {
+            switch view.state {
+            case .down: down += 1
+            case .up: up += 1
+            case .unknown: break
+            }
+        }
+        return verdict(down: down, up: up)
+    }
+
+    private func verdict(down: Int, up: Int) -> TallyDecision.Verdict {
         switch rule {
         case .agreeing:
-            verdict = down.count >= threshold ? .remove : up.count >= threshold ? .restore : .keep
+            return down >= threshold ? .remove : up >= threshold ? .restore : .keep
         case .netSum:
-            let net = down.count - up.count, needed = threshold - 1
-            verdict = net >= max(needed, 1) ? .remove : -net >= max(needed, 1) ? .restore : .keep
+            let net = down - up, needed = max(threshold - 1, 1)
+            return net >= needed ? .remove : -net >= needed ? .restore : .keep
         }
-        return TallyDecision(verdict: verdict, down: down, up: up)
     }
 
     /// The next instant after `now` at which a peer's view stops counting, if any.
