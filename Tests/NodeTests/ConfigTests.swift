@@ -62,7 +62,7 @@ private let minimal = """
         #expect(config.cluster.advertise == config.cluster.bind)
         #expect(config.cluster.minPeersAgree == 1)
         #expect(config.cluster.voteTTL == .seconds(30))
-        #expect(config.cluster.encryption == .sealed(primary: key, older: [], source: .file("cluster.key")))
+        #expect(config.cluster.encryption == .sealed(primary: VantageConfig.ClusterKey(key, from: .file("cluster.key")), older: []))
         let check = try #require(config.checks.first)
         #expect((check.interval, check.timeout, check.rise, check.fall) == (.seconds(1), .milliseconds(800), 2, 3))
         #expect(check.name == "tcp 203.0.113.80:443")
@@ -80,51 +80,11 @@ private let minimal = """
         #expect(!config.rendered.contains(key.base64EncodedString))
     }
 
-    @Test func anUnchangedGoavailTomlMapsToTheSameModel() throws {
-        let goavail = """
-            ip_addresses = ["203.0.113.80", "203.0.113.81"]
-            failure_threshold = 2
-            interval = "5s"
-            port = 443
-            slack_addr = "https://hooks.slack.com/services/T000/B000/XXXX"
-
-            [Members]
-            peers = ["198.51.100.7", "192.0.2.44:7000"]
-            local_addr = "203.0.113.10"
-            members_port = 7946
-            min_peers_agree = 1
-            crypto_key = "0123456789abcdef"
-
-            [Cloudflare]
-            dns_domain = "example.com"
-            hostnames = ["www", "api.example.com"]
-            ip_addresses = ["203.0.113.80", "203.0.113.81"]
-            dns_proxied = true
-            """
-        let loaded = try load(goavail, file: "goavail.toml")
-        #expect(loaded.isGoavail)
-        let config = loaded.config
-        #expect(config.cluster.node == "203.0.113.10-7946")
-        #expect(config.cluster.advertise == SocketAddress("203.0.113.10:7946"))
-        #expect(config.cluster.peers.map(\.name) == ["198.51.100.7-7946", "192.0.2.44-7000"])
-        #expect(config.cluster.peers.map(\.address) == [SocketAddress("198.51.100.7:7946")!, SocketAddress("192.0.2.44:7000")!])
-        #expect(config.cluster.encryption == .sealed(primary: SecretKey.derived(fromLegacyKey: "0123456789abcdef"), older: [], source: .goavail))
-        #expect(config.checks.map(\.address) == ["203.0.113.80", "203.0.113.81"])
-        #expect(config.checks.allSatisfy { $0.kind == .tcp && $0.port == 443 && $0.interval == .seconds(5) && $0.fall == 3 })
-        #expect(config.dns?.hostnames == ["www.example.com", "api.example.com"])
-        #expect(config.dns?.proxied == true)
-        #expect(config.dns?.credentials == .globalKeyEnvironment(email: "CF_API_EMAIL", key: "CF_API_KEY"))
-        #expect(config.notify.webhookURL == "https://hooks.slack.com/services/T000/B000/XXXX")
-        let warned = Set(loaded.warnings.map(\.key))
-        #expect(warned.isSuperset(of: ["failure_threshold", "Members.min_peers_agree", "Members.crypto_key"]))
-        #expect(loaded.warnings.first { $0.key == "failure_threshold" }?.position == TOMLPosition(line: 2, column: 1))
-    }
-
     /// One broken example per rule: the line, column and key named, and a message fragment.
     @Test(arguments: [
-        ("[cluster]\nnode = \"fra-1\"\npeers = [\"iad-1@198.51.100.7:7946\"]\nmin_peers_agree = 2", 4, "cluster.min_peers_agree", "at most 1"),
-        ("[cluster]\nnode = \"fra-1\"\npeers = [\"fra-1@198.51.100.7:7946\"]", 3, "cluster.peers", "this node's own name"),
-        ("[cluster]\nnode = \"fra-1\"\npeers = [\"a@198.51.100.7:7946\", \"a@198.51.100.8:7946\"]", 3, "cluster.peers", "appears twice"),
+        ("[cluster]\nnode = \"fra-1\"\npeers = [\"iad-1@198.51.100.7:7946\"]\nmin_peers_agree = 2\ncrypto_key_file = \"cluster.key\"", 4, "cluster.min_peers_agree", "at most 1"),
+        ("[cluster]\nnode = \"fra-1\"\npeers = [\"fra-1@198.51.100.7:7946\"]\ncrypto_key_file = \"cluster.key\"", 3, "cluster.peers", "this node's own name"),
+        ("[cluster]\nnode = \"fra-1\"\npeers = [\"a@198.51.100.7:7946\", \"a@198.51.100.8:7946\"]\ncrypto_key_file = \"cluster.key\"", 3, "cluster.peers", "appears twice"),
         ("[cluster]\nnode = \"fra-1\"\npeers = [\"iad-1@example.com:7946\"]", 3, "cluster.peers", "not name@address:port"),
         ("[cluster]\nnode = \"fra 1\"", 2, "cluster.node", "not a valid name"),
         ("[cluster]\nnode = \"fra-1\"\nbind = \"0.0.0.0\"", 3, "cluster.bind", "numeric address:port"),
@@ -222,13 +182,31 @@ private let minimal = """
         return path
     }
 
-    @Test func argumentsDefaultToVantageTomlAndRejectStrangers() throws {
-        #expect(try CheckConfigCommand.parse([]) == "vantage.toml")
-        #expect(try CheckConfigCommand.parse(["--config", "a.toml"]) == "a.toml")
-        #expect(try CheckConfigCommand.parse(["--config=b.toml"]) == "b.toml")
+    @Test func thePathIsAPositionalOrConfigAndDefaultsToVantageToml() throws {
+        #expect(try CheckConfigCommand.parse([]).path == "vantage.toml")
+        #expect(try CheckConfigCommand.parse(["missing.toml"]).path == "missing.toml")
+        #expect(try CheckConfigCommand.parse(["--config", "a.toml"]).path == "a.toml")
+        #expect(try CheckConfigCommand.parse(["--config=b.toml"]).path == "b.toml")
         #expect(throws: UsageError("unknown option --conf")) { try CheckConfigCommand.parse(["--conf", "x"]) }
         #expect(throws: UsageError("option --config needs a value")) { try CheckConfigCommand.parse(["--config"]) }
-        #expect(throws: UsageError("unexpected argument 'x.toml'")) { try CheckConfigCommand.parse(["x.toml"]) }
+        #expect(throws: UsageError("give one config file, not 'a.toml' and 'b.toml'")) { try CheckConfigCommand.parse(["a.toml", "--config", "b.toml"]) }
+        #expect(throws: UsageError("unknown option -x")) { try CheckConfigCommand.parse(["-x"]) }
+    }
+
+    @Test func goavailsCheckTypeAndProviderFlagsAreRead() throws {
+        let invocation = try CheckConfigCommand.parse(["-t", "tcp", "goavail.toml", "--dns-provider=cloudflare"])
+        #expect(invocation.path == "goavail.toml")
+        #expect(invocation.goavail == GoavailOptions(checkType: .tcp, provider: .cloudflare))
+        #expect(throws: UsageError("option --type expects ip (ICMP, goavail's default) or tcp, got 'udp'")) {
+            try CheckConfigCommand.parse(["-t", "udp"])
+        }
+    }
+
+    @Test func aMissingFileSaysHowToNameOne() {
+        let help = CheckConfigCommand.missingFileHelp("missing.toml")
+        #expect(help.hasPrefix("missing.toml: no such file (looked for /"))
+        #expect(help.contains("`vantage check-config PATH` or `--config PATH`"))
+        #expect(help.contains("vantage.toml in the current directory"))
     }
 
     @Test func exitCodesAreZeroForValidOneForInvalidTwoForUsage() async throws {
