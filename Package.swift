@@ -49,7 +49,7 @@ let package = Package(
 
         .testTarget(name: "WireTests", dependencies: ["Wire", "SansIO"]),
         .testTarget(name: "TOMLTests", dependencies: ["TOML", "SansIO"]),
-        .testTarget(name: "NodeTests", dependencies: ["Node", "SimulatorCLI", "Failover", "IO", "TOML", "Wire", "Probe", "Raft", "Membership", "SansIO"]),
+        .testTarget(name: "NodeTests", dependencies: ["Node", "SimulatorCLI", "Simulator", "Failover", "IO", "TOML", "Wire", "Probe", "Raft", "Membership", "SansIO"]),
         .testTarget(name: "MembershipTests", dependencies: ["Membership", "SansIO", "Wire"]),
         .testTarget(name: "RaftTests", dependencies: ["Raft", "SansIO", "Wire", "Node"]),
         .testTarget(name: "ProbeTests", dependencies: ["Probe", "Failover", "IO", "SansIO"]),

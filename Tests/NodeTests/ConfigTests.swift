@@ -5,24 +5,6 @@ import TOML
 import Testing
 import Wire
 
-/// Files and environment for configs under test: every key file holds `ConfigTests.key`.
-private let key = SecretKey.generate()
-private let files = ConfigFiles(read: { path in
-    path.hasSuffix(".key") || path.hasSuffix(".old") ? key.base64EncodedString : (path.hasSuffix(".token") ? "token" : nil)
-}, environment: ["CLOUDFLARE_API_TOKEN": "t"])
-
-private func load(_ text: String, file: String = "vantage.toml") throws(ConfigErrors) -> ConfigLoader.Loaded {
-    try ConfigLoader.load(text: text, file: file, files: files)
-}
-
-/// The `toml` code blocks of README.md, which must be valid configurations.
-private func readmeExamples() throws -> [String] {
-    let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("README.md")
-    let text = try String(contentsOf: readme, encoding: .utf8)
-    return text.components(separatedBy: "```toml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
-}
-
 private let minimal = """
     [cluster]
     node = "fra-1"
@@ -42,19 +24,6 @@ private let minimal = """
     """
 
 @Suite struct ConfigTests {
-    @Test func theReadmeExamplesAreValid() throws {
-        let examples = try readmeExamples()
-        #expect(examples.count >= 2)
-        for example in examples {
-            do {
-                let loaded = try load(example, file: "README.md")
-                #expect(!loaded.config.checks.isEmpty)
-            } catch {
-                Issue.record("README example rejected:\n\(error)")
-            }
-        }
-    }
-
     @Test func defaultsAreDesignMdsAndSecretsNeverRender() throws {
         let config = try load(minimal).config
         #expect(config.cluster.name == "vantage")
@@ -62,22 +31,22 @@ private let minimal = """
         #expect(config.cluster.advertise == config.cluster.bind)
         #expect(config.cluster.minPeersAgree == 1)
         #expect(config.cluster.voteTTL == .seconds(30))
-        #expect(config.cluster.encryption == .sealed(primary: VantageConfig.ClusterKey(key, from: .file("cluster.key")), older: []))
+        #expect(config.cluster.encryption == .sealed(primary: VantageConfig.ClusterKey(testKey, from: .file("cluster.key")), older: []))
         let check = try #require(config.checks.first)
         #expect((check.interval, check.timeout, check.rise, check.fall) == (.seconds(1), .milliseconds(800), 2, 3))
         #expect(check.name == "tcp 203.0.113.80:443")
         #expect(config.dns?.ttl == 60)
         #expect(config.dns?.credentials == .tokenEnvironment("CLOUDFLARE_API_TOKEN"))
-        #expect(!config.rendered.contains(key.base64EncodedString))
+        #expect(!config.rendered.contains(testKey.base64EncodedString))
         // The rendering is itself a valid config that means the same.
         #expect(try load(config.rendered).config == config)
     }
 
     @Test func anInlineKeyIsRedactedWhenRendered() throws {
-        let text = minimal.replacingOccurrences(of: "crypto_key_file = \"cluster.key\"", with: "crypto_key = \"\(key.base64EncodedString)\"")
+        let text = minimal.replacingOccurrences(of: "crypto_key_file = \"cluster.key\"", with: "crypto_key = \"\(testKey.base64EncodedString)\"")
         let config = try load(text).config
         #expect(config.rendered.contains("crypto_key = \"<redacted>\""))
-        #expect(!config.rendered.contains(key.base64EncodedString))
+        #expect(!config.rendered.contains(testKey.base64EncodedString))
     }
 
     /// One broken example per rule: the line, column and key named, and a message fragment.
@@ -148,6 +117,91 @@ private let minimal = """
             let lines = error.diagnostics.compactMap(\.position?.line)
             #expect(lines == lines.sorted())
         }
+    }
+
+    /// The errors of `text`, or none when it loads.
+    private func errors(_ text: String) -> [ConfigDiagnostic] {
+        do {
+            _ = try load(text)
+            return []
+        } catch {
+            return error.diagnostics
+        }
+    }
+
+    @Test(arguments: [
+        ("peers = [\"iad-1@198.51.100.7\"]", "cluster.peers"),
+        ("peers = \"iad-1@198.51.100.7:7946\"", "cluster.peers"),
+        ("peers = [\"iad-1@198.51.100.7:7946\", 7]", "cluster.peers"),
+    ])
+    func oneMalformedPeersListIsOneError(_ line: String, _ key: String) {
+        let text = minimal.replacingOccurrences(of: "peers = [\"iad-1@198.51.100.7:7946\", \"sin-1@192.0.2.44:7946\"]", with: line)
+        let found = errors(text)
+        #expect(found.map(\.key) == [key], "\(found)")
+    }
+
+    @Test func aBrokenCheckIsOneErrorNotAlsoNoChecks() {
+        let found = errors(minimal.replacingOccurrences(of: "type = \"tcp\"", with: "type = \"ftp\""))
+        #expect(found.map(\.key) == ["check[1].type"], "\(found)")
+        let missing = errors(minimal.components(separatedBy: "[[check]]")[0] + "[dns]" + minimal.components(separatedBy: "[dns]")[1])
+        #expect(missing.map(\.message).contains { $0.hasPrefix("no [[check]] entries") }, "\(missing)")
+    }
+
+    @Test func aSingleAgentWithoutPeersDecidesAlone() throws {
+        let lab = """
+            [cluster]
+            node = "lab"
+            insecure_no_encryption = true
+
+            [[check]]
+            type = "icmp"
+            address = "127.0.0.1"
+            """
+        let loaded = try load(lab)
+        #expect(loaded.config.cluster.peers.isEmpty)
+        #expect(loaded.config.cluster.minPeersAgree == 0)
+        // Written explicitly, a count nobody can reach is still refused, at its line.
+        let found = errors(lab.replacingOccurrences(of: "node = \"lab\"", with: "node = \"lab\"\nmin_peers_agree = 1"))
+        #expect(found.map(\.description) == ["vantage.toml:3:1: cluster.min_peers_agree: is 1 but there are only 0 peers; at most 0"])
+    }
+
+    @Test func anUnreachableDefaultAdvertiseIsWarnedAbout() throws {
+        let warned = try load(minimal).warnings
+        #expect(warned.map(\.key) == ["cluster.advertise"])
+        #expect(warned.first?.message.contains("0.0.0.0:7946") == true)
+        let set = try load(minimal.replacingOccurrences(of: "node = \"fra-1\"", with: "node = \"fra-1\"\nadvertise = \"203.0.113.10:7946\""))
+        #expect(set.warnings.isEmpty)
+    }
+
+    @Test func aGlobalAPIKeyIsReadFromTheNamedVariablesAndWarnedWhenUnset() throws {
+        let text = minimal.replacingOccurrences(of: "api_token_env = \"CLOUDFLARE_API_TOKEN\"", with: "api_email_env = \"CF_API_EMAIL\"\napi_key_env = \"CF_API_KEY\"")
+        #expect(try load(text).config.dns?.credentials == .globalKeyEnvironment(email: "CF_API_EMAIL", key: "CF_API_KEY"))
+        let bare = ConfigFiles(read: testFiles.read, environment: [:])
+        let warned = try load(text, files: bare).warnings.map(\.description)
+        #expect(warned.contains("vantage.toml:15:1: warning: dns.api_email_env: environment variable CF_API_EMAIL is not set here"), "\(warned)")
+        #expect(warned.contains("vantage.toml:16:1: warning: dns.api_key_env: environment variable CF_API_KEY is not set here"), "\(warned)")
+        let half = errors(text.replacingOccurrences(of: "api_key_env = \"CF_API_KEY\"", with: ""))
+        #expect(half.map(\.key) == ["dns.api_key_env"], "\(half)")
+    }
+
+    @Test func theRenderingKeepsFileReferencesAndChecksAgain() throws {
+        let text = minimal.replacingOccurrences(of: "crypto_key_file = \"cluster.key\"",
+                                                with: "crypto_key_file = \"cluster.key\"\nolder_crypto_key_files = [\"cluster.key.old\"]")
+            .replacingOccurrences(of: "api_token_env = \"CLOUDFLARE_API_TOKEN\"", with: "api_token_file = \"cloudflare.token\"")
+        let config = try load(text).config
+        #expect(config.rendered.contains("older_crypto_key_files = [\"cluster.key.old\"]"))
+        #expect(config.rendered.contains("api_token_file = \"cloudflare.token\""))
+        #expect(try load(config.rendered).config == config)
+    }
+
+    @Test func aRedactedSecretIsRecognisedAndExplained() throws {
+        let inline = minimal.replacingOccurrences(of: "crypto_key_file = \"cluster.key\"", with: "crypto_key = \"\(testKey.base64EncodedString)\"")
+            + "\n\n[notify]\nwebhook_url = \"https://hooks.slack.com/services/T000/B000/XXXX\""
+        let rendered = try load(inline).config.rendered
+        #expect(!rendered.contains(testKey.base64EncodedString) && !rendered.contains("XXXX"))
+        let found = errors(rendered)
+        #expect(found.map(\.key) == ["cluster.crypto_key", "notify.webhook_url"], "\(found)")
+        #expect(found.allSatisfy { $0.message.hasPrefix("<redacted> is how check-config prints an inline secret") })
     }
 
     @Test func aTOMLSyntaxErrorIsReportedWithItsPosition() {
