@@ -46,6 +46,8 @@ let package = Package(
         .target(name: "SimulatorCLI", dependencies: ["Node", "Simulator"], swiftSettings: strict),
         .executableTarget(name: "vantage", dependencies: ["Node", "SimulatorCLI"], swiftSettings: strict),
         .executableTarget(name: "vantage-bench", dependencies: ["Node", "IO", "Wire", "Simulator", "Probe", "TOML"], swiftSettings: strict),
+        // The child process FileTermStoreTests kills mid-write (a test helper, not a product).
+        .executableTarget(name: "term-store-writer", dependencies: ["Node", "Raft"], path: "Tests/TermStoreWriter", swiftSettings: strict),
 
         .testTarget(name: "WireTests", dependencies: ["Wire", "SansIO"]),
         .testTarget(name: "TOMLTests", dependencies: ["TOML", "SansIO"]),
