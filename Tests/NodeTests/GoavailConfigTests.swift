@@ -182,6 +182,15 @@ let goavailExample = """
         #expect(errors("failure_treshold = 2\n" + goavailExample) == ["goavail.toml:1:1: failure_treshold: unknown key; did you mean 'failure_threshold'?"])
     }
 
+    @Test func goavailFlagsOnAVantageTomlAreWarnedAboutAndIgnored() throws {
+        let vantage = "[cluster]\nnode = \"lab\"\ninsecure_no_encryption = true\n\n[[check]]\ntype = \"icmp\"\naddress = \"127.0.0.1\"\n"
+        let loaded = try load(vantage, goavail: GoavailOptions(checkType: .tcp, provider: .route53))
+        #expect(!loaded.isGoavail && loaded.config.checks.map(\.kind) == [.icmp])
+        #expect(loaded.warnings.map(\.description).filter { $0.contains("applies to a goavail.toml only") }
+                == ["vantage.toml: warning: -t/--type applies to a goavail.toml only and is ignored: a vantage.toml sets each [[check]]'s type and the [dns] provider",
+                    "vantage.toml: warning: -p/--dns-provider applies to a goavail.toml only and is ignored: a vantage.toml sets each [[check]]'s type and the [dns] provider"])
+    }
+
     @Test func theEquivalentVantageTomlChecksAgainAndExplainsTheKey() throws {
         let rendered = try loadGoavail(goavailExample, GoavailOptions(checkType: .tcp)).config.rendered
         #expect(rendered.contains("api_email_env = \"CF_API_EMAIL\"\napi_key_env = \"CF_API_KEY\""))
