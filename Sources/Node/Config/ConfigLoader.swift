@@ -48,13 +48,15 @@ public enum ConfigLoader {
             locations = parser.locations
         }
         if let config, log.errors.isEmpty { ConfigValidation.check(config, locations: locations, log: log) }
-        guard let config, log.errors.isEmpty else {
-            let ordered = log.errors.enumerated().sorted {
-                ($0.element.position?.line ?? 0, $0.element.position?.column ?? 0, $0.offset)
-                    < ($1.element.position?.line ?? 0, $1.element.position?.column ?? 0, $1.offset)
-            }
-            throw ConfigErrors(diagnostics: ordered.map(\.element))
-        }
-        return Loaded(config: config, warnings: log.warnings, isGoavail: isGoavail)
+        guard let config, log.errors.isEmpty else { throw ConfigErrors(diagnostics: inFileOrder(log.errors)) }
+        return Loaded(config: config, warnings: inFileOrder(log.warnings), isGoavail: isGoavail)
+    }
+
+    /// `diagnostics` by line and column (those without a position first), otherwise as found.
+    private static func inFileOrder(_ diagnostics: [ConfigDiagnostic]) -> [ConfigDiagnostic] {
+        diagnostics.enumerated().sorted {
+            ($0.element.position?.line ?? 0, $0.element.position?.column ?? 0, $0.offset)
+                < ($1.element.position?.line ?? 0, $1.element.position?.column ?? 0, $1.offset)
+        }.map(\.element)
     }
 }

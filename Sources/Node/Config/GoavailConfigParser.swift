@@ -160,7 +160,7 @@ struct GoavailConfigParser {
         let minPeersAgree = table.integer("min_peers_agree", in: 0...1_000) ?? min(1, peers.count)
         locations.record("cluster.min_peers_agree", table, "min_peers_agree")
         if table.has("min_peers_agree") {
-            table.warning("min_peers_agree", "goavail compared a net sum of up and down votes; Vantage needs \(minPeersAgree) peers to agree with the observer (\(minPeersAgree + 1) agents)")
+            table.warning("min_peers_agree", "goavail compared a net sum of up and down votes; Vantage needs \(minPeersAgree) peer\(minPeersAgree == 1 ? "" : "s") to agree with the observer (\(minPeersAgree + 1) agents)")
         }
         let encryption: VantageConfig.Encryption
         if let legacyKey = table.string("crypto_key") {
