@@ -182,6 +182,8 @@ private let minimal = """
         #expect(warned.contains("vantage.toml:16:1: warning: dns.api_key_env: environment variable CF_API_KEY is not set here"), "\(warned)")
         let half = errors(text.replacingOccurrences(of: "api_key_env = \"CF_API_KEY\"", with: ""))
         #expect(half.map(\.key) == ["dns.api_key_env"], "\(half)")
+        let both = errors(text + "\napi_token_env = \"CLOUDFLARE_API_TOKEN\"")
+        #expect(both.map(\.key) == ["dns.api_email_env"], "\(both)")
     }
 
     @Test func theRenderingKeepsFileReferencesAndChecksAgain() throws {

@@ -214,6 +214,10 @@ struct VantageConfigParser {
         if !Cloudflare.isValidTTL(ttl) { table.error("ttl", "Cloudflare accepts 1 (automatic) or 60–86400, found \(ttl)") }
         if table.has("api_token") { table.error("api_token", "secrets are not written in the config; use api_token_env or api_token_file") }
         let tokenEnvironment = table.string("api_token_env"), tokenFile = table.string("api_token_file")
+        let email = table.string("api_email_env"), key = table.string("api_key_env")
+        if tokenEnvironment != nil || tokenFile != nil, email != nil || key != nil {
+            table.error(email != nil ? "api_email_env" : "api_key_env", "give an API token (api_token_env or api_token_file) or a global API key, not both")
+        }
         var credentials: VantageConfig.Credentials?
         switch (tokenEnvironment, tokenFile) {
         case (let name?, nil):
@@ -223,7 +227,7 @@ struct VantageConfigParser {
             credentials = .tokenFile(path)
             if !files.isReadable(path) { table.error("api_token_file", "cannot read '\(path)'") }
         case (_?, _?): table.error("api_token_file", "give api_token_env or api_token_file, not both")
-        case (nil, nil): credentials = globalKeyCredentials(table)
+        case (nil, nil): credentials = globalKeyCredentials(table, email: email, key: key)
         }
         let baseURL = table.string("api_base_url") ?? Cloudflare.defaultBaseURL
         if !Names.isWebURL(baseURL) { table.error("api_base_url", "'\(baseURL)' is not an http(s) URL") }
@@ -234,8 +238,7 @@ struct VantageConfigParser {
 
     /// goavail's global API key: `api_email_env` and `api_key_env` name the variables (what a
     /// goavail.toml's effective config prints); without them a token source is missing.
-    private func globalKeyCredentials(_ table: TableReader) -> VantageConfig.Credentials? {
-        let email = table.string("api_email_env"), key = table.string("api_key_env")
+    private func globalKeyCredentials(_ table: TableReader, email: String?, key: String?) -> VantageConfig.Credentials? {
         guard let email, let key else {
             if email != nil || key != nil { table.error(email == nil ? "api_email_env" : "api_key_env", "give api_email_env and api_key_env together (a global API key), or use api_token_env") }
             else { table.error("api_token_env", "missing: the environment variable (or use api_token_file) holding a Cloudflare API token") }
