@@ -12,7 +12,7 @@ public struct GoavailOptions: Sendable, Equatable {
     }
 
     /// goavail's `-p/--dns-provider`.
-    public enum Provider: String, Sendable, CaseIterable {
+    public enum Provider: String, Sendable {
         case cloudflare
         case route53
     }
