@@ -10,22 +10,32 @@ import Simulator
 public enum SimulateCommand: Command {
     public static let name = "simulate"
     public static let summary = "run a deterministic cluster simulation scenario"
+    /// The accepted ranges, named in the usage and in every refusal.
+    static let nodeRange = 1...1_000
+    static let seedCountRange = 1...1_000_000
+    static let lossRange = 0.0...1.0
+
     public static var usage: String {
-        """
+        let width = Scenario.all.map(\.name.count).max() ?? 0
+        let scenarios = Scenario.all.map { scenario in
+            let nodes = "\(scenario.defaultNodes) nodes".padding(toLength: 10, withPad: " ", startingAt: 0)
+            return "  \(scenario.name.padding(toLength: width + 2, withPad: " ", startingAt: 0))\(nodes)\(scenario.summary)"
+        }
+        return """
         usage: vantage simulate --scenario NAME [--nodes N] [--seed S | --seeds K] [--duration D]
                                 [--loss P] [--json] [--check-determinism]
 
-          --scenario NAME       \(Scenario.all.map(\.name).joined(separator: ", "))
-          --nodes N             cluster size (default 9, in 3 regions)
+          --scenario NAME       one of the scenarios below
+          --nodes N             cluster size, \(nodeRange.lowerBound)...\(nodeRange.upperBound), in 3 regions (default per scenario, below)
           --seed S              run exactly this seed
-          --seeds K             run seeds 1...K (default 1)
+          --seeds K             run seeds 1...K, K from \(seedCountRange.lowerBound) to \(seedCountRange.upperBound) (default 1)
           --duration D          simulated time per seed: 90s, 10m, 1h, 250ms (default per scenario)
           --loss P              uniform datagram loss, 0...1 (default per scenario)
           --json                print one JSON object instead of a summary
-          --check-determinism   run every seed twice and fail if the trace hashes differ
+          --check-determinism   run every seed twice, print both trace hashes, fail if they differ
 
-        scenarios:
-        \(Scenario.all.map { "  \($0.name.padding(toLength: 16, withPad: " ", startingAt: 0))\($0.summary)" }.joined(separator: "\n"))
+        scenarios (default nodes):
+        \(scenarios.joined(separator: "\n"))
         """
     }
 
@@ -61,22 +71,16 @@ public enum SimulateCommand: Command {
                     scenario = try cursor.value(for: name, attached: attached,
                                                 expected: "one of \(Scenario.all.map(\.name).joined(separator: ", "))",
                                                 Scenario.named)
-                case "nodes":
-                    options.nodes = try cursor.value(for: name, attached: attached, expected: "a node count ≥ 1") {
-                        Int($0).flatMap { $0 >= 1 ? $0 : nil }
-                    }
-                case "seed": seed = try cursor.value(for: name, attached: attached, expected: "an unsigned integer") { UInt64($0) }
-                case "seeds":
-                    seedCount = try cursor.value(for: name, attached: attached, expected: "a seed count ≥ 1") {
-                        Int($0).flatMap { $0 >= 1 ? $0 : nil }
-                    }
+                case "nodes": options.nodes = try cursor.integer(for: name, attached: attached, in: nodeRange)
+                case "seed":
+                    let value: UInt64 = try cursor.value(for: name, attached: attached, expected: "an unsigned integer") { UInt64($0) }
+                    seed = value
+                case "seeds": seedCount = try cursor.integer(for: name, attached: attached, in: seedCountRange)
                 case "duration":
-                    options.duration = try cursor.value(for: name, attached: attached,
-                                                        expected: "a duration such as 90s, 10m, 1h", DurationText.parse)
-                case "loss":
-                    options.loss = try cursor.value(for: name, attached: attached, expected: "a probability 0...1") {
-                        Double($0).flatMap { (0...1).contains($0) ? $0 : nil }
-                    }
+                    let duration: Duration = try cursor.value(for: name, attached: attached,
+                                                              expected: "a duration such as 90s, 10m, 1h", DurationText.parse)
+                    options.duration = duration
+                case "loss": options.loss = try cursor.number(for: name, attached: attached, in: lossRange)
                 case "json", "check-determinism":
                     guard attached == nil else { throw ArgumentCursor.flagWithValue(name) }
                     if name == "json" { json = true } else { checkDeterminism = true }
@@ -102,18 +106,22 @@ public enum SimulateCommand: Command {
         let report = ScenarioReport(scenario: invocation.scenario.name, nodes: settings.nodes, runs: firstRuns,
                                     wallSeconds: wall)
         var failures: [String] = []
-        for pair in runs where invocation.checkDeterminism && pair[0].traceHash != pair[1].traceHash {
-            failures.append(String(format: "seed %llu is not deterministic: trace hashes %016llx and %016llx",
-                                   pair[0].seed, pair[0].traceHash, pair[1].traceHash)
-                            + "\nreplay: \(invocation.replay(seed: pair[0].seed)) --check-determinism")
+        var determinism: [String] = []
+        for pair in runs where invocation.checkDeterminism {
+            let same = pair[0].traceHash == pair[1].traceHash
+            let line = String(format: "seed %llu: trace hashes %016llx and %016llx", pair[0].seed, pair[0].traceHash, pair[1].traceHash)
+            determinism.append("\(line) (\(same ? "identical" : "DIFFERENT"))")
+            if !same { failures.append("seed \(pair[0].seed) is not deterministic\nreplay: \(invocation.replay(seed: pair[0].seed)) --check-determinism") }
         }
         for run in firstRuns { if run.violation != nil { failures.append("replay: \(invocation.replay(seed: run.seed))") } }
         if invocation.json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            for line in determinism { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         } else {
             print(summary(report))
+            if !determinism.isEmpty { print("determinism (each seed run twice):\n" + determinism.joined(separator: "\n")) }
         }
         for failure in failures { FileHandle.standardError.write(Data((failure + "\n").utf8)) }
         return failures.isEmpty ? 0 : 1

@@ -1,7 +1,15 @@
 /// A TOML 1.0 parser (https://toml.io/en/v1.0.0), written for Vantage's configuration: every
 /// value kind, tables, arrays of tables, dotted and quoted keys, and every error naming
 /// `file:line:column` and what was expected.
+///
+/// Hostile input is bounded: values, tables and keys nest at most `maximumDepth` levels (a
+/// positioned error beyond), so recursion cannot exhaust the stack, and the work is linear in
+/// the length of the document.
 public enum TOMLParser {
+    /// The deepest a value may sit: every key segment, array and inline table is one level
+    /// (`a.b = [[1]]` puts `1` at depth 4). TOML sets no limit; configurations need a handful.
+    public static let maximumDepth = 128
+
     /// Parses `text`; `file` is only used in error messages.
     public static func parse(_ text: String, file: String) throws(TOMLError) -> TOMLTable {
         var parser = DocumentParser(cursor: Cursor(text, file: file))
@@ -14,6 +22,8 @@ struct DocumentParser {
     var cursor: Cursor
     let root = TableNode(origin: .header, position: TOMLPosition(line: 1, column: 1))
     private var current: TableNode
+    /// The depth of `current`: the segments of the header that opened it.
+    private var currentDepth = 0
 
     init(cursor: Cursor) {
         self.cursor = cursor
@@ -33,7 +43,7 @@ struct DocumentParser {
             if scalar == "[" {
                 try parseHeader()
             } else {
-                try parseKeyValue(into: current)
+                try parseKeyValue(into: current, depth: currentDepth)
             }
             try expectEndOfLine()
         }
@@ -57,8 +67,9 @@ struct DocumentParser {
         }
     }
 
-    /// A bare, quoted or dotted key, with whitespace around the dots.
-    mutating func parseKey() throws(TOMLError) -> [KeyPart] {
+    /// A bare, quoted or dotted key, with whitespace around the dots, in a table at `depth`
+    /// (each segment nests one level deeper).
+    mutating func parseKey(depth: Int) throws(TOMLError) -> [KeyPart] {
         var parts: [KeyPart] = []
         while true {
             cursor.skipWhitespace()
@@ -81,11 +92,16 @@ struct DocumentParser {
             default:
                 throw cursor.error("expected a key, \(cursor.found)")
             }
+            if depth + parts.count >= TOMLParser.maximumDepth { throw Self.tooDeep(cursor, at: position) }
             parts.append(KeyPart(name: name, position: position))
             cursor.skipWhitespace()
             guard cursor.peek() == "." else { return parts }
             cursor.advance()
         }
+    }
+
+    private static func tooDeep(_ cursor: Cursor, at position: TOMLPosition) -> TOMLError {
+        cursor.error("nested deeper than \(TOMLParser.maximumDepth) levels (key segments, arrays and inline tables)", at: position)
     }
 
     private static func path(_ parts: some Collection<KeyPart>) -> String {
@@ -101,7 +117,7 @@ struct DocumentParser {
         cursor.advance()
         let isArray = cursor.peek() == "["
         if isArray { cursor.advance() }
-        let key = try parseKey()
+        let key = try parseKey(depth: 0)
         guard cursor.peek() == "]" else {
             throw cursor.error("expected '\(isArray ? "]]" : "]")' to close the table header, \(cursor.found)")
         }
@@ -111,9 +127,10 @@ struct DocumentParser {
             cursor.advance()
         }
         var table = root
-        for (index, part) in key.dropLast().enumerated() {
-            table = try descendForHeader(table, part, path: Self.path(key.prefix(index + 1)))
+        for index in key.indices.dropLast() {
+            table = try descendForHeader(table, key[...index])
         }
+        currentDepth = key.count
         let last = key[key.count - 1], path = Self.path(key)
         let existing = table[last.name]
         let firstDefined = table.position(of: last.name).map { " (first defined at \($0))" } ?? ""
@@ -148,8 +165,10 @@ struct DocumentParser {
         }
     }
 
-    /// The table `part` names inside `table` on the way to a header, created if missing.
-    private func descendForHeader(_ table: TableNode, _ part: KeyPart, path: String) throws(TOMLError) -> TableNode {
+    /// The table the last of `prefix` names inside `table` on the way to a header, created if
+    /// missing. The prefix's path is spelled out only for an error, so a long header stays linear.
+    private func descendForHeader(_ table: TableNode, _ prefix: ArraySlice<KeyPart>) throws(TOMLError) -> TableNode {
+        let part = prefix[prefix.endIndex - 1]
         switch table[part.name] {
         case nil:
             let node = TableNode(origin: .implicit, position: part.position)
@@ -160,7 +179,7 @@ struct DocumentParser {
         case .tables(let elements)?:
             return elements[elements.count - 1]
         case .value(let value)?:
-            throw cursor.error("'\(path)' is \(Self.describe(.value(value))), not a table it could extend", at: part.position)
+            throw cursor.error("'\(Self.path(prefix))' is \(Self.describe(.value(value))), not a table it could extend", at: part.position)
         }
     }
 
@@ -176,17 +195,17 @@ struct DocumentParser {
 
     // MARK: - Key/value pairs (toml.io "Keys/Value Pair")
 
-    /// `key = value` into `table`; dotted keys create (or extend) tables defined by dotted keys.
-    mutating func parseKeyValue(into table: TableNode) throws(TOMLError) {
+    /// `key = value` into `table` (at `depth`); dotted keys create (or extend) tables defined by
+    /// dotted keys.
+    mutating func parseKeyValue(into table: TableNode, depth: Int) throws(TOMLError) {
         let start = cursor.position
-        let key = try parseKey()
+        let key = try parseKey(depth: depth)
         guard cursor.peek() == "=" else { throw cursor.error("expected '=' after the key, \(cursor.found)") }
         cursor.advance()
         cursor.skipWhitespace()
-        let value = try parseValue()
+        let value = try parseValue(depth: depth + key.count)
         var target = table
         for (index, part) in key.dropLast().enumerated() {
-            let path = Self.path(key.prefix(index + 1))
             switch target[part.name] {
             case nil:
                 let node = TableNode(origin: .dottedKey, position: part.position)
@@ -198,7 +217,7 @@ struct DocumentParser {
             case let entry?:
                 let firstDefined = target.position(of: part.name).map { " (first defined at \($0))" } ?? ""
                 let what = if case .table = entry { "a table defined by a [header]" } else { Self.describe(entry) }
-                throw cursor.error("cannot add keys to '\(path)' with a dotted key: it is \(what)\(firstDefined)",
+                throw cursor.error("cannot add keys to '\(Self.path(key.prefix(index + 1)))' with a dotted key: it is \(what)\(firstDefined)",
                                    at: part.position)
             }
         }
@@ -212,16 +231,17 @@ struct DocumentParser {
 
     // MARK: - Values
 
-    mutating func parseValue() throws(TOMLError) -> TOMLValue {
+    /// The value at the cursor, which sits at `depth` (arrays and inline tables nest their
+    /// contents one level deeper).
+    mutating func parseValue(depth: Int) throws(TOMLError) -> TOMLValue {
         switch cursor.peek() {
         case "\"":
             return .string(cursor.looksAt("\"\"\"") ? try parseMultilineBasicString() : try parseBasicString())
         case "'":
             return .string(cursor.looksAt("'''") ? try parseMultilineLiteralString() : try parseLiteralString())
-        case "[":
-            return try parseArray()
-        case "{":
-            return try parseInlineTable()
+        case "[", "{":
+            if depth >= TOMLParser.maximumDepth { throw Self.tooDeep(cursor, at: cursor.position) }
+            return cursor.peek() == "[" ? try parseArray(depth: depth) : try parseInlineTable(depth: depth)
         case "t" where cursor.looksAt("true"), "f" where cursor.looksAt("false"):
             let value = cursor.peek() == "t"
             let position = cursor.position
@@ -238,7 +258,7 @@ struct DocumentParser {
     }
 
     /// `[ v, v, ]` across lines, with comments (toml.io "Array").
-    private mutating func parseArray() throws(TOMLError) -> TOMLValue {
+    private mutating func parseArray(depth: Int) throws(TOMLError) -> TOMLValue {
         cursor.advance()
         var values: [TOMLValue] = []
         while true {
@@ -247,7 +267,7 @@ struct DocumentParser {
                 cursor.advance()
                 return .array(values)
             }
-            values.append(try parseValue())
+            values.append(try parseValue(depth: depth + 1))
             try cursor.skipBlankSpace()
             switch cursor.peek() {
             case ",": cursor.advance()
@@ -260,7 +280,7 @@ struct DocumentParser {
     }
 
     /// `{ k = v, k = v }` on one line, no trailing comma (toml.io "Inline Table").
-    private mutating func parseInlineTable() throws(TOMLError) -> TOMLValue {
+    private mutating func parseInlineTable(depth: Int) throws(TOMLError) -> TOMLValue {
         let node = TableNode(origin: .implicit, position: cursor.position)
         cursor.advance()
         cursor.skipWhitespace()
@@ -269,7 +289,7 @@ struct DocumentParser {
             return .table(node.value)
         }
         while true {
-            try parseKeyValue(into: node)
+            try parseKeyValue(into: node, depth: depth)
             cursor.skipWhitespace()
             switch cursor.peek() {
             case ",":

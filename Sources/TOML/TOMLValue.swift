@@ -62,8 +62,8 @@ public enum TOMLValue: Sendable, Equatable {
 public struct TOMLTable: Sendable, Equatable {
     /// The keys in the order they were defined.
     public private(set) var keys: [String] = []
-    private var values: [String: TOMLValue] = [:]
-    private var positions: [String: TOMLPosition] = [:]
+    private var values: [ScalarKey: TOMLValue] = [:]
+    private var positions: [ScalarKey: TOMLPosition] = [:]
     /// Where the table was opened: its `[header]`, its `{`, its first dotted key, or 1:1 for the root.
     public var position: TOMLPosition
 
@@ -71,18 +71,20 @@ public struct TOMLTable: Sendable, Equatable {
         self.position = position
     }
 
-    public subscript(key: String) -> TOMLValue? { values[key] }
+    /// The value at `key`; keys match by their exact Unicode scalars (`"\u{E9}"` and
+    /// `"e\u{301}"` are two keys), not by Swift's canonical equivalence.
+    public subscript(key: String) -> TOMLValue? { values[ScalarKey(key)] }
 
     /// Where `key` (or the header that opened it) was defined.
-    public func position(of key: String) -> TOMLPosition? { positions[key] }
+    public func position(of key: String) -> TOMLPosition? { positions[ScalarKey(key)] }
 
     /// Adds or replaces `key`; a new key goes to the end of `keys`.
     public mutating func set(_ key: String, _ value: TOMLValue, at position: TOMLPosition) {
-        if values.updateValue(value, forKey: key) == nil { keys.append(key) }
-        if positions[key] == nil { positions[key] = position }
+        if values.updateValue(value, forKey: ScalarKey(key)) == nil { keys.append(key) }
+        if positions[ScalarKey(key)] == nil { positions[ScalarKey(key)] = position }
     }
 
     public static func == (lhs: TOMLTable, rhs: TOMLTable) -> Bool {
-        lhs.keys == rhs.keys && lhs.values == rhs.values
+        lhs.keys.map(ScalarKey.init) == rhs.keys.map(ScalarKey.init) && lhs.values == rhs.values
     }
 }

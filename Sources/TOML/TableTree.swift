@@ -9,8 +9,6 @@ final class TableNode {
         case header
         /// Created by a dotted key (`a.b = 1`); no header may define it afterwards.
         case dottedKey
-        /// An inline table or a table inside one: complete, never extended.
-        case inline
     }
 
     enum Entry {
@@ -23,40 +21,32 @@ final class TableNode {
     var origin: Origin
     let position: TOMLPosition
     private(set) var keys: [String] = []
-    private(set) var entries: [String: Entry] = [:]
-    private(set) var positions: [String: TOMLPosition] = [:]
+    private(set) var entries: [ScalarKey: Entry] = [:]
+    private(set) var positions: [ScalarKey: TOMLPosition] = [:]
 
     init(origin: Origin, position: TOMLPosition) {
         self.origin = origin
         self.position = position
     }
 
-    subscript(key: String) -> Entry? { entries[key] }
+    subscript(key: String) -> Entry? { entries[ScalarKey(key)] }
 
     func set(_ key: String, _ entry: Entry, at position: TOMLPosition) {
-        if entries.updateValue(entry, forKey: key) == nil {
+        if entries.updateValue(entry, forKey: ScalarKey(key)) == nil {
             keys.append(key)
-            positions[key] = position
+            positions[ScalarKey(key)] = position
         }
     }
 
     /// Where `key` was first defined.
-    func position(of key: String) -> TOMLPosition? { positions[key] }
-
-    /// Marks this table and every table below it as inline (frozen).
-    func freeze() {
-        origin = .inline
-        for entry in entries.values {
-            if case .table(let table) = entry { table.freeze() }
-        }
-    }
+    func position(of key: String) -> TOMLPosition? { positions[ScalarKey(key)] }
 
     /// The finished value.
     var value: TOMLTable {
         var table = TOMLTable(position: position)
         for key in keys {
-            let position = positions[key]!
-            switch entries[key]! {
+            let position = positions[ScalarKey(key)]!
+            switch entries[ScalarKey(key)]! {
             case .value(let value): table.set(key, value, at: position)
             case .table(let node): table.set(key, .table(node.value), at: position)
             case .tables(let nodes): table.set(key, .array(nodes.map { .table($0.value) }), at: position)

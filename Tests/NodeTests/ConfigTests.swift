@@ -5,24 +5,6 @@ import TOML
 import Testing
 import Wire
 
-/// Files and environment for configs under test: every key file holds `ConfigTests.key`.
-private let key = SecretKey.generate()
-private let files = ConfigFiles(read: { path in
-    path.hasSuffix(".key") || path.hasSuffix(".old") ? key.base64EncodedString : (path.hasSuffix(".token") ? "token" : nil)
-}, environment: ["CLOUDFLARE_API_TOKEN": "t"])
-
-private func load(_ text: String, file: String = "vantage.toml") throws(ConfigErrors) -> ConfigLoader.Loaded {
-    try ConfigLoader.load(text: text, file: file, files: files)
-}
-
-/// The `toml` code blocks of README.md, which must be valid configurations.
-private func readmeExamples() throws -> [String] {
-    let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("README.md")
-    let text = try String(contentsOf: readme, encoding: .utf8)
-    return text.components(separatedBy: "```toml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
-}
-
 private let minimal = """
     [cluster]
     node = "fra-1"
@@ -42,19 +24,6 @@ private let minimal = """
     """
 
 @Suite struct ConfigTests {
-    @Test func theReadmeExamplesAreValid() throws {
-        let examples = try readmeExamples()
-        #expect(examples.count >= 2)
-        for example in examples {
-            do {
-                let loaded = try load(example, file: "README.md")
-                #expect(!loaded.config.checks.isEmpty)
-            } catch {
-                Issue.record("README example rejected:\n\(error)")
-            }
-        }
-    }
-
     @Test func defaultsAreDesignMdsAndSecretsNeverRender() throws {
         let config = try load(minimal).config
         #expect(config.cluster.name == "vantage")
@@ -62,69 +31,29 @@ private let minimal = """
         #expect(config.cluster.advertise == config.cluster.bind)
         #expect(config.cluster.minPeersAgree == 1)
         #expect(config.cluster.voteTTL == .seconds(30))
-        #expect(config.cluster.encryption == .sealed(primary: key, older: [], source: .file("cluster.key")))
+        #expect(config.cluster.encryption == .sealed(primary: VantageConfig.ClusterKey(testKey, from: .file("cluster.key")), older: []))
         let check = try #require(config.checks.first)
         #expect((check.interval, check.timeout, check.rise, check.fall) == (.seconds(1), .milliseconds(800), 2, 3))
         #expect(check.name == "tcp 203.0.113.80:443")
         #expect(config.dns?.ttl == 60)
         #expect(config.dns?.credentials == .tokenEnvironment("CLOUDFLARE_API_TOKEN"))
-        #expect(!config.rendered.contains(key.base64EncodedString))
+        #expect(!config.rendered.contains(testKey.base64EncodedString))
         // The rendering is itself a valid config that means the same.
         #expect(try load(config.rendered).config == config)
     }
 
     @Test func anInlineKeyIsRedactedWhenRendered() throws {
-        let text = minimal.replacingOccurrences(of: "crypto_key_file = \"cluster.key\"", with: "crypto_key = \"\(key.base64EncodedString)\"")
+        let text = minimal.replacingOccurrences(of: "crypto_key_file = \"cluster.key\"", with: "crypto_key = \"\(testKey.base64EncodedString)\"")
         let config = try load(text).config
         #expect(config.rendered.contains("crypto_key = \"<redacted>\""))
-        #expect(!config.rendered.contains(key.base64EncodedString))
-    }
-
-    @Test func anUnchangedGoavailTomlMapsToTheSameModel() throws {
-        let goavail = """
-            ip_addresses = ["203.0.113.80", "203.0.113.81"]
-            failure_threshold = 2
-            interval = "5s"
-            port = 443
-            slack_addr = "https://hooks.slack.com/services/T000/B000/XXXX"
-
-            [Members]
-            peers = ["198.51.100.7", "192.0.2.44:7000"]
-            local_addr = "203.0.113.10"
-            members_port = 7946
-            min_peers_agree = 1
-            crypto_key = "0123456789abcdef"
-
-            [Cloudflare]
-            dns_domain = "example.com"
-            hostnames = ["www", "api.example.com"]
-            ip_addresses = ["203.0.113.80", "203.0.113.81"]
-            dns_proxied = true
-            """
-        let loaded = try load(goavail, file: "goavail.toml")
-        #expect(loaded.isGoavail)
-        let config = loaded.config
-        #expect(config.cluster.node == "203.0.113.10-7946")
-        #expect(config.cluster.advertise == SocketAddress("203.0.113.10:7946"))
-        #expect(config.cluster.peers.map(\.name) == ["198.51.100.7-7946", "192.0.2.44-7000"])
-        #expect(config.cluster.peers.map(\.address) == [SocketAddress("198.51.100.7:7946")!, SocketAddress("192.0.2.44:7000")!])
-        #expect(config.cluster.encryption == .sealed(primary: SecretKey.derived(fromLegacyKey: "0123456789abcdef"), older: [], source: .goavail))
-        #expect(config.checks.map(\.address) == ["203.0.113.80", "203.0.113.81"])
-        #expect(config.checks.allSatisfy { $0.kind == .tcp && $0.port == 443 && $0.interval == .seconds(5) && $0.fall == 3 })
-        #expect(config.dns?.hostnames == ["www.example.com", "api.example.com"])
-        #expect(config.dns?.proxied == true)
-        #expect(config.dns?.credentials == .globalKeyEnvironment(email: "CF_API_EMAIL", key: "CF_API_KEY"))
-        #expect(config.notify.webhookURL == "https://hooks.slack.com/services/T000/B000/XXXX")
-        let warned = Set(loaded.warnings.map(\.key))
-        #expect(warned.isSuperset(of: ["failure_threshold", "Members.min_peers_agree", "Members.crypto_key"]))
-        #expect(loaded.warnings.first { $0.key == "failure_threshold" }?.position == TOMLPosition(line: 2, column: 1))
+        #expect(!config.rendered.contains(testKey.base64EncodedString))
     }
 
     /// One broken example per rule: the line, column and key named, and a message fragment.
     @Test(arguments: [
-        ("[cluster]\nnode = \"fra-1\"\npeers = [\"iad-1@198.51.100.7:7946\"]\nmin_peers_agree = 2", 4, "cluster.min_peers_agree", "at most 1"),
-        ("[cluster]\nnode = \"fra-1\"\npeers = [\"fra-1@198.51.100.7:7946\"]", 3, "cluster.peers", "this node's own name"),
-        ("[cluster]\nnode = \"fra-1\"\npeers = [\"a@198.51.100.7:7946\", \"a@198.51.100.8:7946\"]", 3, "cluster.peers", "appears twice"),
+        ("[cluster]\nnode = \"fra-1\"\npeers = [\"iad-1@198.51.100.7:7946\"]\nmin_peers_agree = 2\ncrypto_key_file = \"cluster.key\"", 4, "cluster.min_peers_agree", "at most 1"),
+        ("[cluster]\nnode = \"fra-1\"\npeers = [\"fra-1@198.51.100.7:7946\"]\ncrypto_key_file = \"cluster.key\"", 3, "cluster.peers", "this node's own name"),
+        ("[cluster]\nnode = \"fra-1\"\npeers = [\"a@198.51.100.7:7946\", \"a@198.51.100.8:7946\"]\ncrypto_key_file = \"cluster.key\"", 3, "cluster.peers", "appears twice"),
         ("[cluster]\nnode = \"fra-1\"\npeers = [\"iad-1@example.com:7946\"]", 3, "cluster.peers", "not name@address:port"),
         ("[cluster]\nnode = \"fra 1\"", 2, "cluster.node", "not a valid name"),
         ("[cluster]\nnode = \"fra-1\"\nbind = \"0.0.0.0\"", 3, "cluster.bind", "numeric address:port"),
@@ -190,6 +119,93 @@ private let minimal = """
         }
     }
 
+    /// The errors of `text`, or none when it loads.
+    private func errors(_ text: String) -> [ConfigDiagnostic] {
+        do {
+            _ = try load(text)
+            return []
+        } catch {
+            return error.diagnostics
+        }
+    }
+
+    @Test(arguments: [
+        ("peers = [\"iad-1@198.51.100.7\"]", "cluster.peers"),
+        ("peers = \"iad-1@198.51.100.7:7946\"", "cluster.peers"),
+        ("peers = [\"iad-1@198.51.100.7:7946\", 7]", "cluster.peers"),
+    ])
+    func oneMalformedPeersListIsOneError(_ line: String, _ key: String) {
+        let text = minimal.replacingOccurrences(of: "peers = [\"iad-1@198.51.100.7:7946\", \"sin-1@192.0.2.44:7946\"]", with: line)
+        let found = errors(text)
+        #expect(found.map(\.key) == [key], "\(found)")
+    }
+
+    @Test func aBrokenCheckIsOneErrorNotAlsoNoChecks() {
+        let found = errors(minimal.replacingOccurrences(of: "type = \"tcp\"", with: "type = \"ftp\""))
+        #expect(found.map(\.key) == ["check[1].type"], "\(found)")
+        let missing = errors(minimal.components(separatedBy: "[[check]]")[0] + "[dns]" + minimal.components(separatedBy: "[dns]")[1])
+        #expect(missing.map(\.message).contains { $0.hasPrefix("no [[check]] entries") }, "\(missing)")
+    }
+
+    @Test func aSingleAgentWithoutPeersDecidesAlone() throws {
+        let lab = """
+            [cluster]
+            node = "lab"
+            insecure_no_encryption = true
+
+            [[check]]
+            type = "icmp"
+            address = "127.0.0.1"
+            """
+        let loaded = try load(lab)
+        #expect(loaded.config.cluster.peers.isEmpty)
+        #expect(loaded.config.cluster.minPeersAgree == 0)
+        // Written explicitly, a count nobody can reach is still refused, at its line.
+        let found = errors(lab.replacingOccurrences(of: "node = \"lab\"", with: "node = \"lab\"\nmin_peers_agree = 1"))
+        #expect(found.map(\.description) == ["vantage.toml:3:1: cluster.min_peers_agree: is 1 but there are only 0 peers; at most 0"])
+    }
+
+    @Test func anUnreachableDefaultAdvertiseIsWarnedAbout() throws {
+        let warned = try load(minimal).warnings
+        #expect(warned.map(\.key) == ["cluster.advertise"])
+        #expect(warned.first?.message.contains("0.0.0.0:7946") == true)
+        let set = try load(minimal.replacingOccurrences(of: "node = \"fra-1\"", with: "node = \"fra-1\"\nadvertise = \"203.0.113.10:7946\""))
+        #expect(set.warnings.isEmpty)
+    }
+
+    @Test func aGlobalAPIKeyIsReadFromTheNamedVariablesAndWarnedWhenUnset() throws {
+        let text = minimal.replacingOccurrences(of: "api_token_env = \"CLOUDFLARE_API_TOKEN\"", with: "api_email_env = \"CF_API_EMAIL\"\napi_key_env = \"CF_API_KEY\"")
+        #expect(try load(text).config.dns?.credentials == .globalKeyEnvironment(email: "CF_API_EMAIL", key: "CF_API_KEY"))
+        let bare = ConfigFiles(read: testFiles.read, environment: [:])
+        let warned = try load(text, files: bare).warnings.map(\.description)
+        #expect(warned.contains("vantage.toml:15:1: warning: dns.api_email_env: environment variable CF_API_EMAIL is not set here"), "\(warned)")
+        #expect(warned.contains("vantage.toml:16:1: warning: dns.api_key_env: environment variable CF_API_KEY is not set here"), "\(warned)")
+        let half = errors(text.replacingOccurrences(of: "api_key_env = \"CF_API_KEY\"", with: ""))
+        #expect(half.map(\.key) == ["dns.api_key_env"], "\(half)")
+        let both = errors(text + "\napi_token_env = \"CLOUDFLARE_API_TOKEN\"")
+        #expect(both.map(\.key) == ["dns.api_email_env"], "\(both)")
+    }
+
+    @Test func theRenderingKeepsFileReferencesAndChecksAgain() throws {
+        let text = minimal.replacingOccurrences(of: "crypto_key_file = \"cluster.key\"",
+                                                with: "crypto_key_file = \"cluster.key\"\nolder_crypto_key_files = [\"cluster.key.old\"]")
+            .replacingOccurrences(of: "api_token_env = \"CLOUDFLARE_API_TOKEN\"", with: "api_token_file = \"cloudflare.token\"")
+        let config = try load(text).config
+        #expect(config.rendered.contains("older_crypto_key_files = [\"cluster.key.old\"]"))
+        #expect(config.rendered.contains("api_token_file = \"cloudflare.token\""))
+        #expect(try load(config.rendered).config == config)
+    }
+
+    @Test func aRedactedSecretIsRecognisedAndExplained() throws {
+        let inline = minimal.replacingOccurrences(of: "crypto_key_file = \"cluster.key\"", with: "crypto_key = \"\(testKey.base64EncodedString)\"")
+            + "\n\n[notify]\nwebhook_url = \"https://hooks.slack.com/services/T000/B000/XXXX\""
+        let rendered = try load(inline).config.rendered
+        #expect(!rendered.contains(testKey.base64EncodedString) && !rendered.contains("XXXX"))
+        let found = errors(rendered)
+        #expect(found.map(\.key) == ["cluster.crypto_key", "notify.webhook_url"], "\(found)")
+        #expect(found.allSatisfy { $0.message.hasPrefix("<redacted> is how check-config prints an inline secret") })
+    }
+
     @Test func aTOMLSyntaxErrorIsReportedWithItsPosition() {
         do {
             _ = try load("[cluster]\nnode = \"fra-1\npeers = []")
@@ -222,13 +238,31 @@ private let minimal = """
         return path
     }
 
-    @Test func argumentsDefaultToVantageTomlAndRejectStrangers() throws {
-        #expect(try CheckConfigCommand.parse([]) == "vantage.toml")
-        #expect(try CheckConfigCommand.parse(["--config", "a.toml"]) == "a.toml")
-        #expect(try CheckConfigCommand.parse(["--config=b.toml"]) == "b.toml")
+    @Test func thePathIsAPositionalOrConfigAndDefaultsToVantageToml() throws {
+        #expect(try CheckConfigCommand.parse([]).path == "vantage.toml")
+        #expect(try CheckConfigCommand.parse(["missing.toml"]).path == "missing.toml")
+        #expect(try CheckConfigCommand.parse(["--config", "a.toml"]).path == "a.toml")
+        #expect(try CheckConfigCommand.parse(["--config=b.toml"]).path == "b.toml")
         #expect(throws: UsageError("unknown option --conf")) { try CheckConfigCommand.parse(["--conf", "x"]) }
         #expect(throws: UsageError("option --config needs a value")) { try CheckConfigCommand.parse(["--config"]) }
-        #expect(throws: UsageError("unexpected argument 'x.toml'")) { try CheckConfigCommand.parse(["x.toml"]) }
+        #expect(throws: UsageError("give one config file, not 'a.toml' and 'b.toml'")) { try CheckConfigCommand.parse(["a.toml", "--config", "b.toml"]) }
+        #expect(throws: UsageError("unknown option -x")) { try CheckConfigCommand.parse(["-x"]) }
+    }
+
+    @Test func goavailsCheckTypeAndProviderFlagsAreRead() throws {
+        let invocation = try CheckConfigCommand.parse(["-t", "tcp", "goavail.toml", "--dns-provider=cloudflare"])
+        #expect(invocation.path == "goavail.toml")
+        #expect(invocation.goavail == GoavailOptions(checkType: .tcp, provider: .cloudflare))
+        #expect(throws: UsageError("option --type expects ip (ICMP, goavail's default) or tcp, got 'udp'")) {
+            try CheckConfigCommand.parse(["-t", "udp"])
+        }
+    }
+
+    @Test func aMissingFileSaysHowToNameOne() {
+        let help = CheckConfigCommand.missingFileHelp("missing.toml")
+        #expect(help.hasPrefix("missing.toml: no such file (looked for /"))
+        #expect(help.contains("`vantage check-config PATH` or `--config PATH`"))
+        #expect(help.contains("vantage.toml in the current directory"))
     }
 
     @Test func exitCodesAreZeroForValidOneForInvalidTwoForUsage() async throws {

@@ -5,39 +5,50 @@ import SansIO
 import Synchronization
 import Testing
 
-/// A check whose outcome the test scripts, and which records how many runs overlap.
+/// A check whose outcomes the test scripts (run `n` succeeds when `succeeds(n)`), and which
+/// records when each run really started, what it returned, and how many runs overlap.
 private final class ScriptedCheck: HealthCheck {
     let label = "scripted"
     let duration: Duration
-    let succeed: Mutex<Bool>
+    let succeeds: @Sendable (Int) -> Bool
     let running = Mutex<(now: Int, peak: Int)>((0, 0))
+    /// Each run's start as the check saw it, and its result, in run order.
+    let log = Mutex<(starts: [ContinuousClock.Instant], results: [CheckResult])>(([], []))
 
-    init(duration: Duration = .zero, succeed: Bool = true) {
+    init(duration: Duration = .zero, succeeds: @escaping @Sendable (Int) -> Bool = { _ in true }) {
         self.duration = duration
-        self.succeed = Mutex(succeed)
+        self.succeeds = succeeds
     }
 
     func run(deadline: ContinuousClock.Instant, clock: MonotonicClock) async -> CheckResult {
+        let number = log.withLock { $0.starts.append(.now); return $0.starts.count }
         running.withLock { $0.now += 1; $0.peak = max($0.peak, $0.now) }
         if duration > .zero { try? await Task.sleep(for: duration) }
         running.withLock { $0.now -= 1 }
-        return CheckResult(success: succeed.withLock { $0 }, time: clock.now())
+        let result = CheckResult(success: succeeds(number), time: clock.now())
+        log.withLock { $0.results.append(result) }
+        return result
     }
+
+    /// The run (1-based) that returned `result`.
+    func runNumber(of result: CheckResult) -> Int? { log.withLock { $0.results.firstIndex(of: result).map { $0 + 1 } } }
 }
 
-@Suite struct CheckSchedulerTests {
+@Suite(.timeLimit(.minutes(1))) struct CheckSchedulerTests {
     let clock = MonotonicClock()
 
-    /// Every run's report for `duration` of `entries`.
-    private func collect(_ entries: [CheckScheduler.Entry], maximumConcurrent: Int = 256, for duration: Duration) async -> [CheckScheduler.Report] {
+    /// The first `count` runs' reports of `entries` (the scheduler stops once they are in, so
+    /// the number of runs cannot race the test's own sleep).
+    private func collect(_ entries: [CheckScheduler.Entry], maximumConcurrent: Int = 256, runs count: Int) async -> [CheckScheduler.Report] {
         let reports = Mutex<[CheckScheduler.Report]>([])
+        let (done, signal) = AsyncStream.makeStream(of: Void.self)
         let scheduler = CheckScheduler(entries: entries, clock: clock, maximumConcurrent: maximumConcurrent) { report in
-            reports.withLock { $0.append(report) }
+            if reports.withLock({ $0.append(report); return $0.count }) == count { signal.finish() }
         }
         scheduler.start()
-        try? await Task.sleep(for: duration)
+        for await _ in done {}
         scheduler.stop()
-        return reports.withLock { $0 }
+        return Array(reports.withLock { $0 }.prefix(count))
     }
 
     @Test func firstRunsAreSpreadEvenlyOverTheInterval() {
@@ -46,30 +57,35 @@ private final class ScriptedCheck: HealthCheck {
         #expect(entries.indices.map(scheduler.offset(of:)) == [.zero, .milliseconds(250), .milliseconds(500), .milliseconds(750)])
     }
 
-    @Test func runsStayOnTheirGridWithoutDrift() async {
+    /// Runs start on the grid `first due + k·interval` as the check itself observes it: 30 ms of
+    /// work per run must not push later runs back. A scheduler that counted the interval from a
+    /// run's end would be 30 ms later on every run (210 ms by the eighth); scheduling latency on a
+    /// busy machine makes single runs late, but never early and never cumulatively.
+    @Test func runsStartOnTheirGridWithoutDrift() async throws {
         let check = ScriptedCheck(duration: .milliseconds(30))
-        let reports = await collect([CheckScheduler.Entry(check: check, interval: .milliseconds(100), timeout: .milliseconds(80), rise: 2, fall: 3)],
-                                    for: .milliseconds(1_050))
-        // 30 ms of work per run does not push later runs back: about 11 runs in 1.05 s, each due
-        // exactly one interval after the previous one.
-        #expect((9...12).contains(reports.count), "\(reports.count) runs")
-        for (previous, next) in zip(reports, reports.dropFirst()) {
-            #expect(next.scheduled - previous.scheduled == .milliseconds(100))
-        }
+        let interval = Duration.milliseconds(100)
+        let reports = await collect([CheckScheduler.Entry(check: check, interval: interval, timeout: .milliseconds(80), rise: 2, fall: 3)],
+                                    runs: 10)
+        #expect(reports.count == 10)
+        let origin = try #require(reports.first?.scheduled)
+        let starts = check.log.withLock { $0.starts }.prefix(10)
+        let lateness = starts.enumerated().map { run, start in start - (origin + interval * run) }
+        #expect(lateness.allSatisfy { $0 >= .zero }, "\(lateness)")
+        // The least late of the last four runs is close to its grid point.
+        #expect(try #require(lateness.suffix(4).min()) < .milliseconds(25), "\(lateness)")
+        for (run, report) in reports.enumerated() { #expect(report.scheduled == origin + interval * run) }
     }
 
     @Test func resultsFeedTheHysteresisAndReportTransitions() async {
-        let check = ScriptedCheck()
-        let runs = Mutex(0)
+        // Runs 1–4 succeed, later ones fail.
+        let check = ScriptedCheck(succeeds: { $0 <= 4 })
         let scheduler = CheckScheduler(entries: [CheckScheduler.Entry(check: check, interval: .milliseconds(40), timeout: .milliseconds(30), rise: 2, fall: 3)],
-                                       clock: clock) { _ in
-            // Runs 1–4 succeed, later ones fail.
-            if runs.withLock({ $0 += 1; return $0 }) == 4 { check.succeed.withLock { $0 = false } }
-        }
+                                       clock: clock)
         scheduler.start()
-        var transitions: [(Hysteresis.State, Int)] = []
+        var transitions: [(Hysteresis.State, Int?)] = []
         for await report in scheduler.transitions {
-            transitions.append((report.transition!.to, runs.withLock { $0 }))
+            // The run is identified by its own result, not by a counter that keeps moving.
+            transitions.append((report.transition!.to, check.runNumber(of: report.result)))
             if transitions.count == 2 { scheduler.stop() }
         }
         // Up on run 2; down on exactly the third failure (run 7); only transitions are streamed.
@@ -81,7 +97,7 @@ private final class ScriptedCheck: HealthCheck {
     @Test func concurrencyIsBounded() async {
         let check = ScriptedCheck(duration: .milliseconds(100))
         let entries = (0..<8).map { _ in CheckScheduler.Entry(check: check, interval: .milliseconds(200), timeout: .milliseconds(150), rise: 1, fall: 1) }
-        _ = await collect(entries, maximumConcurrent: 2, for: .milliseconds(500))
+        _ = await collect(entries, maximumConcurrent: 2, runs: 8)
         #expect(check.running.withLock { $0.peak } <= 2)
         #expect(check.running.withLock { $0.peak } == 2)
     }

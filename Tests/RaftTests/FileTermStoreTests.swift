@@ -63,6 +63,21 @@ import Testing
         #expect(throws: TermStoreError.self) { try store.save(PersistentState(currentTerm: 1, votedFor: nil)) }
     }
 
+    /// The `term-store-writer` helper of this build (it sits beside the test bundle).
+    private static let writer = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        .appendingPathComponent("term-store-writer").path
+
+    /// Starts the writer on `directory` with terms above `base`; its process id.
+    private func spawnWriter(directory: String, base: UInt64) throws -> pid_t {
+        let arguments = [Self.writer, directory, String(base)]
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var child: pid_t = 0
+        let status = posix_spawn(&child, Self.writer, nil, nil, &argv, environ)
+        try #require(status == 0, "posix_spawn \(Self.writer): \(String(cString: strerror(status)))")
+        return child
+    }
+
     /// A child process saving new states in a loop is killed with SIGKILL at random moments; the
     /// file always holds a complete state (the last one or the one before), never a torn one.
     @Test func killedWriterLeavesOldOrNewState() throws {
@@ -74,18 +89,10 @@ import Testing
         var killsMidRun = 0
         for round in 0..<20 {
             let base = UInt64(round + 1) * 1_000_000
-            let child = fork()
-            #expect(child >= 0)
-            if child == 0 {
-                var term = base
-                while true {
-                    term += 1
-                    try? store.save(PersistentState(currentTerm: term, votedFor: "node-\(term % 7)"))
-                }
-            }
+            let child = try spawnWriter(directory: directory, base: base)
             // Wait until the child is demonstrably writing, then kill it at a random moment.
             var progressed = false
-            for _ in 0..<2_000 {
+            for _ in 0..<4_000 {
                 if let state = try store.load(), state.currentTerm > base {
                     progressed = true
                     break
@@ -96,6 +103,7 @@ import Testing
             kill(child, SIGKILL)
             var status: Int32 = 0
             waitpid(child, &status, 0)
+            #expect(status & 0x7F == SIGKILL, "the writer ended by itself (status \(status)) instead of being killed")
             if progressed { killsMidRun += 1 }
             let state = try #require(try store.load())
             #expect(state.currentTerm >= lastSeen)

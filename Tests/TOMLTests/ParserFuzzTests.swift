@@ -44,4 +44,38 @@ import TOML
         // Both outcomes occur, so the mutations exercise the parser rather than one early exit.
         #expect(accepted > 100 && rejected > 100, "accepted \(accepted), rejected \(rejected)")
     }
+
+    /// Pieces that nest (or lengthen a key) when repeated, and what closes each.
+    static let openers: [(open: String, close: String)] = [("[", "]"), ("{ k = ", " }"), ("[ 1, ", " ]"), ("{ a.b = ", "}")]
+
+    @Test func deepAndLongDocumentsNeverTrap() {
+        var random = SeededGenerator(seed: 0xDEE9)
+        var accepted = 0, rejected = 0
+        for round in 0..<60 {
+            // Depths around the limit and far beyond it, unbalanced or truncated at random.
+            let depth = [Int.random(in: 100...140, using: &random), Int.random(in: 1_000...20_000, using: &random)][round % 2]
+            var text: String
+            switch round % 3 {
+            case 0:
+                let pieces = (0..<depth).map { _ in Self.openers.randomElement(using: &random)! }
+                text = "x = " + pieces.map(\.open).joined() + "1" + pieces.reversed().map(\.close).joined()
+            case 1:
+                let segments = (0..<depth).map { _ in ["k", "\"q\"", "'l'", "0"].randomElement(using: &random)! }
+                text = Bool.random(using: &random) ? "[\(segments.joined(separator: "."))]\nv = 1\n" : segments.joined(separator: " . ") + " = 1\n"
+            default:
+                // Long but flat: many keys, one long string, one wide array.
+                text = (0..<depth).map { "k\($0) = \($0)" }.joined(separator: "\n") + "\ns = \"" + String(repeating: "é", count: depth) + "\"\n"
+                    + "a = [" + (0..<depth).map(String.init).joined(separator: ",") + "]\n"
+            }
+            if Bool.random(using: &random) { text = String(text.prefix(Int.random(in: 0...text.count, using: &random))) }
+            do {
+                _ = try TOMLParser.parse(text, file: "deep.toml")
+                accepted += 1
+            } catch {
+                rejected += 1
+                #expect(error.position.line >= 1 && error.position.column >= 1, "round \(round): \(error.message)")
+            }
+        }
+        #expect(accepted > 3 && rejected > 3, "accepted \(accepted), rejected \(rejected)")
+    }
 }

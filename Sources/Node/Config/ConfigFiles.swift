@@ -18,22 +18,27 @@ struct ConfigFiles: Sendable {
 
     func isReadable(_ path: String) -> Bool { read(path) != nil }
 
-    func key(base64: String, table: TableReader, key: String) -> SecretKey? {
+    /// An inline base64 key; the placeholder check-config prints for one is refused with why.
+    func key(base64: String, table: TableReader, key: String) -> VantageConfig.ClusterKey? {
+        if Redaction.isRedacted(base64) {
+            table.error(key, Redaction.explanation)
+            return nil
+        }
         do {
-            return try SecretKey(base64: base64)
+            return VantageConfig.ClusterKey(try SecretKey(base64: base64), from: .inline)
         } catch {
             table.error(key, "not a cluster key: \(error)")
             return nil
         }
     }
 
-    func key(file path: String, table: TableReader, key: String) -> SecretKey? {
+    func key(file path: String, table: TableReader, key: String) -> VantageConfig.ClusterKey? {
         guard let text = read(path) else {
             table.error(key, "cannot read key file '\(path)'")
             return nil
         }
         do {
-            return try SecretKey(base64: text)
+            return VantageConfig.ClusterKey(try SecretKey(base64: text), from: .file(path))
         } catch {
             table.error(key, "key file '\(path)' does not hold a cluster key: \(error)")
             return nil

@@ -1,7 +1,9 @@
 import Foundation
 
-/// The effective configuration as vantage.toml text, every default filled in and every secret
-/// redacted, for `vantage check-config` (and as the migration target for a goavail.toml).
+/// The effective configuration as vantage.toml text, every default filled in, for `vantage
+/// check-config` (and as the migration target for a goavail.toml). It checks again as it is
+/// printed: key and token files and environment variables stay references, and only a secret
+/// written inline becomes `Redaction.marker`, which check-config refuses with an explanation.
 extension VantageConfig {
     public var rendered: String {
         var lines = ["[cluster]"]
@@ -19,13 +21,17 @@ extension VantageConfig {
             "min_peers_agree = \(cluster.minPeersAgree)",
         ]
         switch cluster.encryption {
-        case .sealed(_, let older, let source):
-            switch source {
+        case .sealed(let primary, let older):
+            switch primary.source {
             case .file(let path): lines.append("crypto_key_file = \(quoted(path))")
-            case .inline: lines.append("crypto_key = \"<redacted>\"")
-            case .goavail: lines.append("crypto_key = \"<redacted>\"  # derived from goavail's crypto_key")
+            case .inline: lines.append("crypto_key = \(quoted(Redaction.marker))")
+            case .goavail:
+                lines.append("crypto_key = \(quoted(Redaction.marker))  # derived from goavail's crypto_key; use crypto_key_file with a `vantage keygen` key")
             }
-            if !older.isEmpty { lines.append("older_crypto_keys = \(list(older.map { _ in "<redacted>" }))") }
+            let olderFiles = older.compactMap { if case .file(let path) = $0.source { path } else { nil } }
+            let olderInline = older.count - olderFiles.count
+            if olderInline > 0 { lines.append("older_crypto_keys = \(list(Array(repeating: Redaction.marker, count: olderInline)))") }
+            if !olderFiles.isEmpty { lines.append("older_crypto_key_files = \(list(olderFiles))") }
         case .insecure:
             lines.append("insecure_no_encryption = true")
         }
@@ -59,7 +65,8 @@ extension VantageConfig {
             switch dns.credentials {
             case .tokenEnvironment(let name): lines.append("api_token_env = \(quoted(name))")
             case .tokenFile(let path): lines.append("api_token_file = \(quoted(path))")
-            case .globalKeyEnvironment(let email, let key): lines.append("# global API key from $\(key), e-mail from $\(email) (goavail)")
+            case .globalKeyEnvironment(let email, let key):
+                lines += ["api_email_env = \(quoted(email))", "api_key_env = \(quoted(key))"]
             }
             lines.append("api_base_url = \(quoted(dns.apiBaseURL))")
         }
@@ -71,9 +78,9 @@ extension VantageConfig {
     static func redactingCredentials(_ url: String) -> String {
         guard let schemeEnd = url.range(of: "://") else { return url }
         var rest = String(url[schemeEnd.upperBound...])
-        if let at = rest.firstIndex(of: "@"), !rest[..<at].contains("/") { rest = "<redacted>@" + rest[rest.index(after: at)...] }
+        if let at = rest.firstIndex(of: "@"), !rest[..<at].contains("/") { rest = Redaction.marker + "@" + rest[rest.index(after: at)...] }
         let host = rest.prefix { $0 != "/" }
         let hasSecretPath = rest.count > host.count + 1
-        return String(url[..<schemeEnd.upperBound]) + host + (hasSecretPath ? "/<redacted>" : "")
+        return String(url[..<schemeEnd.upperBound]) + host + (hasSecretPath ? "/" + Redaction.marker : "")
     }
 }

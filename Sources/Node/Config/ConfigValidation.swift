@@ -1,6 +1,8 @@
 import IO
 /// The rules that involve several fields, checked in one place on the model, whichever file
-/// format it came from; each error points at the key the operator wrote.
+/// format it came from; each error points at the key the operator wrote. They run only on a
+/// model whose every part was read, so a broken part is reported once, not again as the
+/// consequences it has for the rest.
 enum ConfigValidation {
     static func check(_ config: VantageConfig, locations: FieldLocations, log: DiagnosticLog) {
         func error(_ field: String, _ message: String) {
@@ -24,7 +26,6 @@ enum ConfigValidation {
             error("cluster.min_peers_agree", "is \(cluster.minPeersAgree) but there are only \(cluster.agentCount - 1) peers; at most \(cluster.agentCount - 1)")
         }
 
-        if config.checks.isEmpty { error("checks", "no [[check]] entries: the agent would have nothing to observe") }
         var checkNames: Set<String> = []
         for (offset, check) in config.checks.enumerated() {
             let index = "check[\(offset + 1)]"

@@ -93,7 +93,8 @@ final class TableReader {
 
     /// Reports every key not asked for, with the nearest known key as a suggestion.
     func finish() {
-        for key in table.keys where !known.contains(key) {
+        // By exact scalars, as the table matched them: a look-alike ("\u{212A}" for "K") is unknown.
+        for key in table.keys where !known.contains(where: { $0.utf8.elementsEqual(key.utf8) }) {
             let hint = EditDistance.suggestion(for: key, among: Set(known)).map { "; did you mean '\($0)'?" } ?? ""
             error(key, "unknown key\(hint)")
         }

@@ -20,13 +20,24 @@ public struct VantageConfig: Sendable, Equatable {
 
     /// Which keys seal the cluster's datagrams.
     public enum Encryption: Sendable, Equatable {
-        /// Sealed: the primary key seals, every key opens. `source` says where the primary came from.
-        case sealed(primary: SecretKey, older: [SecretKey], source: KeySource)
+        /// Sealed: the primary key seals, every key (the older ones too) opens.
+        case sealed(primary: ClusterKey, older: [ClusterKey])
         /// Plaintext, only because the config says `insecure_no_encryption = true`.
         case insecure
     }
 
-    /// Where the primary cluster key was read from.
+    /// A cluster key and where it was read from, so the effective config can name the same file.
+    public struct ClusterKey: Sendable, Equatable {
+        public var key: SecretKey
+        public var source: KeySource
+
+        public init(_ key: SecretKey, from source: KeySource) {
+            self.key = key
+            self.source = source
+        }
+    }
+
+    /// Where a cluster key was read from.
     public enum KeySource: Sendable, Equatable {
         case inline
         case file(String)

@@ -22,11 +22,11 @@ struct VantageConfigParser {
         if clusterTable == nil, !root.has("cluster") { root.error("cluster", "missing [cluster] table (node name, peers, key)") }
         let cluster = clusterTable.map { parseCluster($0) }
         let checks = (root.tables("check") ?? []).compactMap { parseCheck($0) }
+        if !root.has("check") { root.error("check", "no [[check]] entries: the agent would have nothing to observe") }
         let dns = root.table("dns").flatMap { parseDNS($0) }
         let notify = root.table("notify").map { parseNotify($0) } ?? VantageConfig.Notify(webhookURL: nil)
         root.finish()
         guard let cluster else { return nil }
-        locations.record("checks", root, "check")
         return VantageConfig(cluster: cluster, checks: checks, dns: dns, notify: notify)
     }
 
@@ -49,7 +49,11 @@ struct VantageConfigParser {
             peers.append(VantageConfig.Peer(name: String(entry[..<at]), address: address))
         }
         locations.record("cluster.peers", table, "peers")
-        let minPeersAgree = table.integer("min_peers_agree", in: 0...1_000) ?? 1
+        if !table.has("advertise"), bind.ip.allSatisfy({ $0 == 0 }), !peers.isEmpty {
+            table.warning("advertise", "not set, so it is bind's \(bind), which no peer can reach; set advertise to the address:port the peers use for this agent")
+        }
+        // A lab agent without peers decides alone: nobody could agree with it.
+        let minPeersAgree = table.integer("min_peers_agree", in: 0...1_000) ?? min(1, peers.count)
         locations.record("cluster.min_peers_agree", table, "min_peers_agree")
         let encryption = parseEncryption(table)
         let dataDirectory = table.string("data_dir") ?? "/var/lib/vantage"
@@ -57,8 +61,8 @@ struct VantageConfigParser {
         let status = socketAddress(table, "status_address") ?? SocketAddress("127.0.0.1:9946")!
         let voteTTL = table.duration("vote_ttl") ?? .seconds(30)
         let reconcile = table.duration("reconcile_interval") ?? .seconds(30)
-        // A part that failed is already logged; a placeholder keeps the cross-field rules running,
-        // so one pass reports every error.
+        // A part that failed is already logged; the placeholder only completes the value (the
+        // cross-field rules run only when every part was read, so one mistake gives one error).
         return VantageConfig.Cluster(name: name, node: node ?? "", bind: bind, advertise: advertise, peers: peers,
                                      minPeersAgree: minPeersAgree, encryption: encryption ?? .insecure, dataDirectory: dataDirectory,
                                      statusAddress: status, voteTTL: voteTTL, reconcileInterval: reconcile)
@@ -85,7 +89,6 @@ struct VantageConfigParser {
     /// `crypto_key` or `crypto_key_file` (exactly one), older keys for rotation, or the explicit
     /// `insecure_no_encryption = true`.
     private func parseEncryption(_ table: TableReader) -> VantageConfig.Encryption? {
-        typealias Primary = (key: SecretKey, source: VantageConfig.KeySource)
         let insecure = table.bool("insecure_no_encryption") ?? false
         let inline = table.string("crypto_key"), file = table.string("crypto_key_file")
         let olderInline = table.strings("older_crypto_keys") ?? [], olderFiles = table.strings("older_crypto_key_files") ?? []
@@ -94,12 +97,12 @@ struct VantageConfigParser {
             else { table.warning("insecure_no_encryption", "datagrams are NOT encrypted or authenticated; any host can vote") }
             return .insecure
         }
-        let primary: Primary?
+        let primary: VantageConfig.ClusterKey?
         switch (inline, file) {
         case (let text?, nil):
-            primary = files.key(base64: text, table: table, key: "crypto_key").map { ($0, .inline) }
+            primary = files.key(base64: text, table: table, key: "crypto_key")
         case (nil, let path?):
-            primary = files.key(file: path, table: table, key: "crypto_key_file").map { ($0, .file(path)) }
+            primary = files.key(file: path, table: table, key: "crypto_key_file")
         case (_?, _?):
             table.error("crypto_key_file", "give crypto_key or crypto_key_file, not both")
             return nil
@@ -110,7 +113,7 @@ struct VantageConfigParser {
         let older = olderInline.compactMap { files.key(base64: $0, table: table, key: "older_crypto_keys") }
             + olderFiles.compactMap { files.key(file: $0, table: table, key: "older_crypto_key_files") }
         guard let primary else { return nil }
-        return .sealed(primary: primary.key, older: older, source: primary.source)
+        return .sealed(primary: primary, older: older)
     }
 
     // MARK: - [[check]]
@@ -211,6 +214,10 @@ struct VantageConfigParser {
         if !Cloudflare.isValidTTL(ttl) { table.error("ttl", "Cloudflare accepts 1 (automatic) or 60–86400, found \(ttl)") }
         if table.has("api_token") { table.error("api_token", "secrets are not written in the config; use api_token_env or api_token_file") }
         let tokenEnvironment = table.string("api_token_env"), tokenFile = table.string("api_token_file")
+        let email = table.string("api_email_env"), key = table.string("api_key_env")
+        if tokenEnvironment != nil || tokenFile != nil, email != nil || key != nil {
+            table.error(email != nil ? "api_email_env" : "api_key_env", "give an API token (api_token_env or api_token_file) or a global API key, not both")
+        }
         var credentials: VantageConfig.Credentials?
         switch (tokenEnvironment, tokenFile) {
         case (let name?, nil):
@@ -220,7 +227,7 @@ struct VantageConfigParser {
             credentials = .tokenFile(path)
             if !files.isReadable(path) { table.error("api_token_file", "cannot read '\(path)'") }
         case (_?, _?): table.error("api_token_file", "give api_token_env or api_token_file, not both")
-        case (nil, nil): table.error("api_token_env", "missing: the environment variable (or use api_token_file) holding a Cloudflare API token")
+        case (nil, nil): credentials = globalKeyCredentials(table, email: email, key: key)
         }
         let baseURL = table.string("api_base_url") ?? Cloudflare.defaultBaseURL
         if !Names.isWebURL(baseURL) { table.error("api_base_url", "'\(baseURL)' is not an http(s) URL") }
@@ -229,12 +236,27 @@ struct VantageConfigParser {
                                  ttl: ttl, credentials: credentials, apiBaseURL: baseURL)
     }
 
+    /// goavail's global API key: `api_email_env` and `api_key_env` name the variables (what a
+    /// goavail.toml's effective config prints); without them a token source is missing.
+    private func globalKeyCredentials(_ table: TableReader, email: String?, key: String?) -> VantageConfig.Credentials? {
+        guard let email, let key else {
+            if email != nil || key != nil { table.error(email == nil ? "api_email_env" : "api_key_env", "give api_email_env and api_key_env together (a global API key), or use api_token_env") }
+            else { table.error("api_token_env", "missing: the environment variable (or use api_token_file) holding a Cloudflare API token") }
+            return nil
+        }
+        for (name, variable) in [("api_email_env", email), ("api_key_env", key)] where files.environment[variable] == nil {
+            table.warning(name, "environment variable \(variable) is not set here")
+        }
+        return .globalKeyEnvironment(email: email, key: key)
+    }
+
     // MARK: - [notify]
 
     private func parseNotify(_ table: TableReader) -> VantageConfig.Notify {
         defer { table.finish() }
         let url = table.string("webhook_url")
-        if let url, !Names.isWebURL(url) { table.error("webhook_url", "'\(url)' is not an http(s) URL") }
+        if let url, Redaction.isRedacted(url) { table.error("webhook_url", Redaction.explanation) }
+        else if let url, !Names.isWebURL(url) { table.error("webhook_url", "'\(url)' is not an http(s) URL") }
         return VantageConfig.Notify(webhookURL: url)
     }
 }
