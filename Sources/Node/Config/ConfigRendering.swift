@@ -38,6 +38,7 @@ extension VantageConfig {
         lines += [
             "data_dir = \(quoted(cluster.dataDirectory))",
             "status_address = \(quoted(cluster.statusAddress.description))",
+            "vote_interval = \(quoted(DurationText.format(cluster.voteInterval)))",
             "vote_ttl = \(quoted(DurationText.format(cluster.voteTTL)))",
             "reconcile_interval = \(quoted(DurationText.format(cluster.reconcileInterval)))",
         ]

@@ -25,6 +25,10 @@ enum ConfigValidation {
         if cluster.minPeersAgree > cluster.agentCount - 1 {
             error("cluster.min_peers_agree", "is \(cluster.minPeersAgree) but there are only \(cluster.agentCount - 1) peers; at most \(cluster.agentCount - 1)")
         }
+        // A view must be re-sent before it stops counting, or a quiet agent's vote would lapse.
+        if cluster.voteInterval <= .zero || cluster.voteInterval >= cluster.voteTTL {
+            error("cluster.vote_interval", "\(DurationText.format(cluster.voteInterval)) must be positive and shorter than vote_ttl (\(DurationText.format(cluster.voteTTL)))")
+        }
 
         var checkNames: Set<String> = []
         for (offset, check) in config.checks.enumerated() {

@@ -177,7 +177,8 @@ struct GoavailConfigParser {
         return VantageConfig.Cluster(
             name: "goavail", node: Self.name(for: address), bind: address, advertise: address, peers: peers,
             minPeersAgree: minPeersAgree, encryption: encryption, dataDirectory: "/var/lib/vantage",
-            statusAddress: SocketAddress("127.0.0.1:9946")!, voteTTL: .seconds(30), reconcileInterval: .seconds(30))
+            statusAddress: SocketAddress("127.0.0.1:9946")!, voteInterval: .seconds(5), voteTTL: .seconds(30),
+            reconcileInterval: .seconds(30))
     }
 
     /// goavail's second provider: accepted and warned about, refused only when asked for.

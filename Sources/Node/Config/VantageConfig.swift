@@ -60,7 +60,9 @@ public struct VantageConfig: Sendable, Equatable {
         public var encryption: Encryption
         public var dataDirectory: String
         public var statusAddress: SocketAddress
-        /// How long a vote counts (DESIGN.md default 30 s).
+        /// Anti-entropy: every view is re-sent to every voter this often, besides on every change (default 5 s).
+        public var voteInterval: Duration
+        /// How long a vote counts (default 30 s).
         public var voteTTL: Duration
         /// How often the leader reconciles DNS even without changes (default 30 s).
         public var reconcileInterval: Duration

@@ -59,13 +59,16 @@ struct VantageConfigParser {
         let dataDirectory = table.string("data_dir") ?? "/var/lib/vantage"
         if dataDirectory.isEmpty { table.error("data_dir", "must not be empty") }
         let status = socketAddress(table, "status_address") ?? SocketAddress("127.0.0.1:9946")!
+        let voteInterval = table.duration("vote_interval") ?? .seconds(5)
+        locations.record("cluster.vote_interval", table, "vote_interval")
         let voteTTL = table.duration("vote_ttl") ?? .seconds(30)
         let reconcile = table.duration("reconcile_interval") ?? .seconds(30)
         // A part that failed is already logged; the placeholder only completes the value (the
         // cross-field rules run only when every part was read, so one mistake gives one error).
         return VantageConfig.Cluster(name: name, node: node ?? "", bind: bind, advertise: advertise, peers: peers,
                                      minPeersAgree: minPeersAgree, encryption: encryption ?? .insecure, dataDirectory: dataDirectory,
-                                     statusAddress: status, voteTTL: voteTTL, reconcileInterval: reconcile)
+                                     statusAddress: status, voteInterval: voteInterval, voteTTL: voteTTL,
+                                     reconcileInterval: reconcile)
     }
 
     private func nodeName(_ table: TableReader, _ key: String) -> String? {
