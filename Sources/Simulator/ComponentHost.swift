@@ -7,7 +7,8 @@ import Wire
 /// socket. Outgoing bodies are wrapped in an `Envelope` (sender, boot epoch, per-epoch sequence,
 /// kind) and sealed by the real `SecureChannel` (XChaCha20-Poly1305 under the simulation's
 /// cluster key, nonces from the node's seeded stream); received datagrams are opened, passed
-/// through the replay window and routed to the component of the envelope's `MessageKind`.
+/// through the replay window and routed to every component that takes the envelope's
+/// `MessageKind` (its own kind or one of `alsoReceives`; components may share a kind).
 /// Duplicates the network injects are dropped by the replay window, as on a real network.
 ///
 /// Each component gets its own timers (the host's timer id is the component's index) and its own
@@ -31,7 +32,6 @@ public struct ComponentHost: SimulatedProcess {
     static let clusterKey = try! SecretKey(bytes: (0..<SecretKey.byteCount).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) })
 
     public init(components: [any NodeComponent]) {
-        precondition(Set(components.map(\.kind.rawValue)).count == components.count, "one component per message kind")
         self.components = components
     }
 
@@ -77,16 +77,21 @@ public struct ComponentHost: SimulatedProcess {
             // Nothing in the simulator alters bytes or uses another key: this is a bug.
             throw DecodeError.invalidValue(field: "sealed frame (\(reason.reason))")
         }
-        guard let index = components.firstIndex(where: { $0.kind == envelope.kind }) else {
+        let targets = components.indices.filter {
+            components[$0].kind == envelope.kind || components[$0].alsoReceives.contains(envelope.kind)
+        }
+        guard !targets.isEmpty else {
             unroutedEnvelopes += 1
             return
         }
         var failure: DecodeError?
-        run(index, &io) { component, componentIO in
-            do throws(DecodeError) {
-                try component.receive(envelope.body, from: envelope.sender, &componentIO)
-            } catch {
-                failure = error
+        for index in targets {
+            run(index, &io) { component, componentIO in
+                do throws(DecodeError) {
+                    try component.receive(envelope.body, of: envelope.kind, from: envelope.sender, &componentIO)
+                } catch {
+                    failure = error
+                }
             }
         }
         if let failure { throw failure }
@@ -117,7 +122,8 @@ public struct ComponentHost: SimulatedProcess {
         let kind = components[index].kind
         for outgoing in componentIO.outgoing {
             sequence += 1
-            let envelope = Envelope(sender: io.node.name, bootEpoch: io.bootEpoch, sequence: sequence, kind: kind,
+            let envelope = Envelope(sender: io.node.name, bootEpoch: io.bootEpoch, sequence: sequence,
+                                    kind: outgoing.kind ?? kind,
                                     body: outgoing.body)
             // Sealing fails only for an oversized envelope, which the protocols never build.
             io.send(try! channel!.seal(envelope), to: outgoing.address)

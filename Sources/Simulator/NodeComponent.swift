@@ -7,13 +7,19 @@ import Wire
 /// exchange next. `ComponentHost` feeds it the bodies of the envelopes of its `kind`, its own
 /// timers and its own random stream, so adding a protocol is adding a component.
 public protocol NodeComponent {
-    /// The envelope kind routed to this component (one component per kind on a node).
+    /// The envelope kind this component sends by default and receives.
     var kind: MessageKind { get }
+    /// Further kinds routed to this component; several components may share a kind (each gets
+    /// every envelope of it).
+    var alsoReceives: Set<MessageKind> { get }
     /// The node booted.
     mutating func start(_ io: inout ComponentIO)
     /// The body of an envelope of this component's kind, from node `sender`. Throws when the
     /// body does not decode (the simulator reports that as a codec violation).
     mutating func receive(_ body: [UInt8], from sender: String, _ io: inout ComponentIO) throws(DecodeError)
+    /// The body of an envelope of `kind` (its own or one of ``alsoReceives``); by default the
+    /// one-kind `receive`.
+    mutating func receive(_ body: [UInt8], of kind: MessageKind, from sender: String, _ io: inout ComponentIO) throws(DecodeError)
     /// Local time reached a deadline this component asked for with `io.wakeUp(at:)`.
     mutating func wakeUp(_ io: inout ComponentIO)
     /// The DNS provider answered a call this component made with `io.callDNS(_:)`.
@@ -27,6 +33,11 @@ public protocol NodeComponent {
 }
 
 extension NodeComponent {
+    public var alsoReceives: Set<MessageKind> { [] }
+    public mutating func receive(_ body: [UInt8], of kind: MessageKind, from sender: String,
+                                 _ io: inout ComponentIO) throws(DecodeError) {
+        try receive(body, from: sender, &io)
+    }
     public mutating func dnsAnswered(_ response: DNSResponse, callID: UInt64, _ io: inout ComponentIO) {}
     public func leadership(now: Instant) -> Leadership? { nil }
     public var observesLeadership: Bool { false }
@@ -50,6 +61,8 @@ public struct ComponentIO {
     struct Outgoing {
         let address: String
         let body: [UInt8]
+        /// nil: the component's own kind.
+        let kind: MessageKind?
     }
 
     var outgoing: [Outgoing] = []
@@ -78,9 +91,9 @@ public struct ComponentIO {
     /// Makes a DNS provider call now; the answer comes back through `dnsAnswered`.
     public mutating func callDNS(_ call: DNSCall) { dnsCalls.append(call) }
 
-    /// Sends `body` as an envelope of this component's kind to the node at `address`.
-    public mutating func send(_ body: [UInt8], to address: String) {
-        outgoing.append(Outgoing(address: address, body: body))
+    /// Sends `body` as an envelope of `kind` (by default this component's own) to the node at `address`.
+    public mutating func send(_ body: [UInt8], to address: String, kind: MessageKind? = nil) {
+        outgoing.append(Outgoing(address: address, body: body, kind: kind))
     }
 
     /// Asks for `wakeUp` once local time reaches `deadline`. Every request is honoured (a core
