@@ -31,50 +31,62 @@ extension Scenario {
         return ElectionCluster.leaseHolder(in: simulation)
     }
 
+    /// Builds the cluster, waits until it has settled, and runs `body` with the leader; a cluster
+    /// that never settles is reported as `no_settled_leader`.
+    static func afterSettling(
+        _ cluster: FailoverCluster, seed: UInt64,
+        _ body: (_ simulation: Simulation, _ leader: Int) -> [Measurement]
+    ) -> ScenarioRun {
+        let simulation = cluster.simulation(seed: seed)
+        guard let leader = settled(simulation, cluster) else {
+            return ScenarioRun(simulation, measurements: [Measurement("no_settled_leader", 1, .sum)])
+        }
+        let measurements = body(simulation, leader)
+        return ScenarioRun(simulation, measurements: measurements)
+    }
+
     /// One endpoint fails (and, with `recoverAfter`, comes back): the figures of the failover path.
     static func endpointOutage(seed: UInt64, settings: Settings, recoverAfter: Duration?) -> ScenarioRun {
         let cluster = failoverCluster(settings)
-        let simulation = cluster.simulation(seed: seed)
-        let recorder = FailoverRecorder(simulation)
         var random = SeededGenerator(seed: seed).derived(stream: failoverStream)
-        guard settled(simulation, cluster) != nil else {
-            return ScenarioRun(simulation, measurements: [Measurement("no_settled_leader", 1, .sum)])
-        }
-        _ = simulation.run(for: .milliseconds(Int64.random(in: 0..<1_000, using: &random)))
-        let failedAt = simulation.now
-        let address = cluster.pool[Int.random(in: 0..<cluster.pool.count, using: &random)]
-        let name = cluster.hostnames[0]
-        let recoveredAt = recoverAfter.map { failedAt + $0 }
-        simulation.world.endpoints.add(.init(address: address, start: failedAt, end: recoveredAt))
-        let threshold = cluster.minPeersAgree + 1
-        let removedAt = runUntil(simulation, end: failedAt + settings.duration, step: .milliseconds(10)) { simulation in
-            simulation.world.dns.landing(of: address, in: name, removed: true, after: failedAt) != nil
-        }.flatMap { _ in simulation.world.dns.landing(of: address, in: name, removed: true, after: failedAt) }
-        let agreedDown = recorder.agreement(threshold, on: address, down: true, after: failedAt)
-        let deleteSent = recorder.firstWrite(touching: address, removing: true, after: failedAt)?.time
-        var measurements = [
-            Measurement("not_failed_over", removedAt == nil ? 1 : 0, .sum),
-            Measurement("detection_s", agreedDown.map { ($0 - failedAt).seconds } ?? settings.duration.seconds,
-                        .distribution),
-        ]
-        if let removedAt, let agreedDown, let deleteSent {
-            measurements += [
-                Measurement("failover_s", (removedAt - failedAt).seconds, .distribution),
-                Measurement("decision_overhead_s", (deleteSent - agreedDown).seconds, .distribution),
-                Measurement("api_calls_per_failover", Double(recorder.callCount(from: failedAt, through: removedAt)), .mean),
+        return afterSettling(cluster, seed: seed) { simulation, leader in
+            let recorder = FailoverRecorder(simulation)
+            _ = simulation.run(for: .milliseconds(Int64.random(in: 0..<1_000, using: &random)))
+            let failedAt = simulation.now
+            let address = cluster.pool[Int.random(in: 0..<cluster.pool.count, using: &random)]
+            let name = cluster.hostnames[0]
+            let recoveredAt = recoverAfter.map { failedAt + $0 }
+            simulation.world.endpoints.add(.init(address: address, start: failedAt, end: recoveredAt))
+            let threshold = cluster.minPeersAgree + 1
+            let removedAt = runUntil(simulation, end: failedAt + settings.duration, step: .milliseconds(10)) { simulation in
+                simulation.world.dns.landing(of: address, in: name, removed: true, after: failedAt) != nil
+            }.flatMap { _ in simulation.world.dns.landing(of: address, in: name, removed: true, after: failedAt) }
+            let agreedDown = recorder.agreement(threshold, on: address, down: true, after: failedAt)
+            let deleteSent = recorder.firstWrite(touching: address, removing: true, after: failedAt)?.time
+            var measurements = [
+                Measurement("not_failed_over", removedAt == nil ? 1 : 0, .sum),
+                Measurement("detection_s", agreedDown.map { ($0 - failedAt).seconds } ?? settings.duration.seconds,
+                            .distribution),
             ]
+            if let removedAt, let agreedDown, let deleteSent {
+                measurements += [
+                    Measurement("failover_s", (removedAt - failedAt).seconds, .distribution),
+                    Measurement("decision_overhead_s", (deleteSent - agreedDown).seconds, .distribution),
+                    Measurement("api_calls_per_failover", Double(recorder.callCount(from: failedAt, through: removedAt)), .mean),
+                ]
+            }
+            guard let recoveredAt else { return measurements }
+            _ = simulation.run(until: recoveredAt)
+            let restoredAt = runUntil(simulation, end: recoveredAt + settings.duration, step: .milliseconds(10)) { simulation in
+                simulation.world.dns.landing(of: address, in: name, removed: false, after: recoveredAt) != nil
+            }.flatMap { _ in simulation.world.dns.landing(of: address, in: name, removed: false, after: recoveredAt) }
+            measurements.append(Measurement("not_recovered", restoredAt == nil ? 1 : 0, .sum))
+            if let restoredAt {
+                measurements.append(Measurement("recovery_s", (restoredAt - recoveredAt).seconds, .distribution))
+            }
+            measurements.append(Measurement("duplicate_records", Double(simulation.world.dns.duplicateRecords), .sum))
+            return measurements
         }
-        guard let recoveredAt else { return ScenarioRun(simulation, measurements: measurements) }
-        _ = simulation.run(until: recoveredAt)
-        let restoredAt = runUntil(simulation, end: recoveredAt + settings.duration, step: .milliseconds(10)) { simulation in
-            simulation.world.dns.landing(of: address, in: name, removed: false, after: recoveredAt) != nil
-        }.flatMap { _ in simulation.world.dns.landing(of: address, in: name, removed: false, after: recoveredAt) }
-        measurements.append(Measurement("not_recovered", restoredAt == nil ? 1 : 0, .sum))
-        if let restoredAt {
-            measurements.append(Measurement("recovery_s", (restoredAt - recoveredAt).seconds, .distribution))
-        }
-        measurements.append(Measurement("duplicate_records", Double(simulation.world.dns.duplicateRecords), .sum))
-        return ScenarioRun(simulation, measurements: measurements)
     }
 
     public static let endpointDown = Scenario(
@@ -123,22 +135,20 @@ extension Scenario {
         defaultDuration: .seconds(60)
     ) { seed, settings in
         let cluster = failoverCluster(settings)
-        let simulation = cluster.simulation(seed: seed)
-        let recorder = FailoverRecorder(simulation)
-        guard settled(simulation, cluster) != nil else {
-            return ScenarioRun(simulation, measurements: [Measurement("no_settled_leader", 1, .sum)])
+        return afterSettling(cluster, seed: seed) { simulation, leader in
+            let recorder = FailoverRecorder(simulation)
+            let start = simulation.now, name = cluster.hostnames[0]
+            for address in cluster.pool { simulation.world.endpoints.add(.init(address: address, start: start)) }
+            var fewest = cluster.pool.count
+            simulation.every(.milliseconds(100)) { simulation in
+                fewest = min(fewest, simulation.world.dns.addresses(of: name).count)
+            }
+            _ = simulation.run(for: settings.duration)
+            return [
+                Measurement("records_left_min", Double(fewest), .distribution),
+                Measurement("all_down_alerts", Double(recorder.allDownAlerts.count), .distribution),
+            ]
         }
-        let start = simulation.now, name = cluster.hostnames[0]
-        for address in cluster.pool { simulation.world.endpoints.add(.init(address: address, start: start)) }
-        var fewest = cluster.pool.count
-        simulation.every(.milliseconds(100)) { simulation in
-            fewest = min(fewest, simulation.world.dns.addresses(of: name).count)
-        }
-        _ = simulation.run(for: settings.duration)
-        return ScenarioRun(simulation, measurements: [
-            Measurement("records_left_min", Double(fewest), .distribution),
-            Measurement("all_down_alerts", Double(recorder.allDownAlerts.count), .distribution),
-        ])
     }
 
     /// An endpoint flaps (down 2 s, up 2 s) for the run: hysteresis (fall 3 at 1 s) keeps DNS still.
@@ -147,19 +157,17 @@ extension Scenario {
         defaultDuration: .seconds(3_600)
     ) { seed, settings in
         let cluster = failoverCluster(settings)
-        let simulation = cluster.simulation(seed: seed)
-        guard settled(simulation, cluster) != nil else {
-            return ScenarioRun(simulation, measurements: [Measurement("no_settled_leader", 1, .sum)])
+        return afterSettling(cluster, seed: seed) { simulation, leader in
+            let start = simulation.now
+            simulation.world.endpoints.add(.init(address: cluster.pool[0], start: start, end: start + settings.duration,
+                                                 flapPeriod: .seconds(2)))
+            let writesBefore = simulation.world.dns.landedWrites.count
+            _ = simulation.run(for: settings.duration)
+            let writes = Double(simulation.world.dns.landedWrites.count - writesBefore)
+            return [
+                Measurement("dns_writes_per_hour", writes * 3_600 / settings.duration.seconds, .distribution),
+            ]
         }
-        let start = simulation.now
-        simulation.world.endpoints.add(.init(address: cluster.pool[0], start: start, end: start + settings.duration,
-                                             flapPeriod: .seconds(2)))
-        let writesBefore = simulation.world.dns.landedWrites.count
-        _ = simulation.run(for: settings.duration)
-        let writes = Double(simulation.world.dns.landedWrites.count - writesBefore)
-        return ScenarioRun(simulation, measurements: [
-            Measurement("dns_writes_per_hour", writes * 3_600 / settings.duration.seconds, .distribution),
-        ])
     }
 
     /// The leader crashes the moment it sends the delete: the next leader finishes the job.
@@ -168,19 +176,17 @@ extension Scenario {
         defaultDuration: .seconds(30)
     ) { seed, settings in
         let cluster = failoverCluster(settings)
-        let simulation = cluster.simulation(seed: seed)
-        guard let leader = settled(simulation, cluster) else {
-            return ScenarioRun(simulation, measurements: [Measurement("no_settled_leader", 1, .sum)])
-        }
-        let address = cluster.pool[1], name = cluster.hostnames[0]
-        simulation.observe { observation, simulation in
-            if observation.node == leader, let started = observation.event as? DNSCallStarted, started.call.request.isWrite {
-                simulation.schedule(.crash(node: leader), at: simulation.now)
+        return afterSettling(cluster, seed: seed) { simulation, leader in
+            let address = cluster.pool[1], name = cluster.hostnames[0]
+            simulation.observe { observation, simulation in
+                if observation.node == leader, let started = observation.event as? DNSCallStarted, started.call.request.isWrite {
+                    simulation.schedule(.crash(node: leader), at: simulation.now)
+                }
             }
+            simulation.world.endpoints.add(.init(address: address, start: simulation.now))
+            _ = simulation.run(for: settings.duration)
+            return converged(simulation, cluster, name: name)
         }
-        simulation.world.endpoints.add(.init(address: address, start: simulation.now))
-        _ = simulation.run(for: settings.duration)
-        return ScenarioRun(simulation, measurements: converged(simulation, cluster, name: name))
     }
 
     /// The leader's region is cut off from the other agents while an endpoint dies; it still reaches
@@ -191,25 +197,23 @@ extension Scenario {
         defaultDuration: .seconds(40)
     ) { seed, settings in
         let cluster = failoverCluster(settings)
-        let simulation = cluster.simulation(seed: seed)
-        guard let leader = settled(simulation, cluster) else {
-            return ScenarioRun(simulation, measurements: [Measurement("no_settled_leader", 1, .sum)])
+        return afterSettling(cluster, seed: seed) { simulation, leader in
+            let region = cluster.configuration.region(of: leader)
+            let start = simulation.now, address = cluster.pool[2], name = cluster.hostnames[0]
+            let leaseBound = cluster.election.lease.scaled(by: 1 / (1 - cluster.election.maxClockDrift))
+            simulation.schedule(.cut(Cut.isolating(.region(region))), at: start)
+            simulation.world.endpoints.add(.init(address: address, start: start))
+            _ = simulation.run(for: settings.duration)
+            let minorityWrites = simulation.world.dns.landedWrites.filter {
+                $0.time > start + leaseBound && cluster.configuration.region(of: $0.writer) == region
+            }.count
+            let removed = simulation.world.dns.landing(of: address, in: name, removed: true, after: start)
+            return [
+                Measurement("minority_writes", Double(minorityWrites), .sum),
+                Measurement("majority_failover_s", removed.map { ($0 - start).seconds } ?? settings.duration.seconds, .distribution),
+                Measurement("not_failed_over", removed == nil ? 1 : 0, .sum),
+            ]
         }
-        let region = cluster.configuration.region(of: leader)
-        let start = simulation.now, address = cluster.pool[2], name = cluster.hostnames[0]
-        let leaseBound = cluster.election.lease.scaled(by: 1 / (1 - cluster.election.maxClockDrift))
-        simulation.schedule(.cut(Cut.isolating(.region(region))), at: start)
-        simulation.world.endpoints.add(.init(address: address, start: start))
-        _ = simulation.run(for: settings.duration)
-        let minorityWrites = simulation.world.dns.landedWrites.filter {
-            $0.time > start + leaseBound && cluster.configuration.region(of: $0.writer) == region
-        }.count
-        let removed = simulation.world.dns.landing(of: address, in: name, removed: true, after: start)
-        return ScenarioRun(simulation, measurements: [
-            Measurement("minority_writes", Double(minorityWrites), .sum),
-            Measurement("majority_failover_s", removed.map { ($0 - start).seconds } ?? settings.duration.seconds, .distribution),
-            Measurement("not_failed_over", removed == nil ? 1 : 0, .sum),
-        ])
     }
 
     /// The provider answers 429 and 5xx to most calls for three minutes while an endpoint fails and
@@ -219,19 +223,17 @@ extension Scenario {
         defaultDuration: .seconds(300)
     ) { seed, settings in
         let cluster = failoverCluster(settings)
-        let simulation = cluster.simulation(seed: seed)
-        guard settled(simulation, cluster) != nil else {
-            return ScenarioRun(simulation, measurements: [Measurement("no_settled_leader", 1, .sum)])
+        return afterSettling(cluster, seed: seed) { simulation, leader in
+            let start = simulation.now, stormEnd = start + .seconds(180)
+            simulation.world.dns.faults = DNSFaultPlan(windows: [
+                .init(start: start, end: stormEnd, kind: .rateLimited(retryAfter: .seconds(2)), probability: 0.5),
+                .init(start: start, end: stormEnd, kind: .serverError, probability: 0.8),
+            ])
+            simulation.world.endpoints.add(.init(address: cluster.pool[0], start: start + .seconds(10), end: start + .seconds(120)))
+            simulation.world.endpoints.add(.init(address: cluster.pool[1], start: start + .seconds(60)))
+            _ = simulation.run(until: max(stormEnd + .seconds(90), start + settings.duration))
+            return converged(simulation, cluster, name: cluster.hostnames[0])
         }
-        let start = simulation.now, stormEnd = start + .seconds(180)
-        simulation.world.dns.faults = DNSFaultPlan(windows: [
-            .init(start: start, end: stormEnd, kind: .rateLimited(retryAfter: .seconds(2)), probability: 0.5),
-            .init(start: start, end: stormEnd, kind: .serverError, probability: 0.8),
-        ])
-        simulation.world.endpoints.add(.init(address: cluster.pool[0], start: start + .seconds(10), end: start + .seconds(120)))
-        simulation.world.endpoints.add(.init(address: cluster.pool[1], start: start + .seconds(60)))
-        _ = simulation.run(until: max(stormEnd + .seconds(90), start + settings.duration))
-        return ScenarioRun(simulation, measurements: converged(simulation, cluster, name: cluster.hostnames[0]))
     }
 
     /// Whether DNS matches the endpoints' truth with no duplicate record, as measurements.
@@ -255,18 +257,16 @@ extension Scenario {
         var random = SeededGenerator(seed: seed).derived(stream: failoverStream)
         var cluster = failoverCluster(settings)
         cluster.fence.isEnabled = fenceEnabled
-        let simulation = cluster.simulation(seed: seed)
-        guard let leader = settled(simulation, cluster) else {
-            return ScenarioRun(simulation, measurements: [Measurement("no_settled_leader", 1, .sum)])
+        return afterSettling(cluster, seed: seed) { simulation, leader in
+            let failedAt = simulation.now
+            simulation.world.endpoints.add(.init(address: cluster.pool[0], start: failedAt))
+            // The second agent usually agrees about 3 s later; the lease outlives the cut by about 1.2 s.
+            let cutAt = failedAt + .milliseconds(1_800 + Int64.random(in: -400...400, using: &random))
+            let others = Set((0..<settings.nodes).filter { $0 != leader })
+            simulation.schedule(.cut([Cut(from: .nodes([leader]), to: .nodes(others))]), at: cutAt)
+            _ = simulation.run(for: settings.duration)
+            return converged(simulation, cluster, name: cluster.hostnames[0])
         }
-        let failedAt = simulation.now
-        simulation.world.endpoints.add(.init(address: cluster.pool[0], start: failedAt))
-        // The second agent usually agrees about 3 s later; the lease outlives the cut by about 1.2 s.
-        let cutAt = failedAt + .milliseconds(1_800 + Int64.random(in: -400...400, using: &random))
-        let others = Set((0..<settings.nodes).filter { $0 != leader })
-        simulation.schedule(.cut([Cut(from: .nodes([leader]), to: .nodes(others))]), at: cutAt)
-        _ = simulation.run(for: settings.duration)
-        return ScenarioRun(simulation, measurements: converged(simulation, cluster, name: cluster.hostnames[0]))
     }
 
     public static let leaseEdge = Scenario(
