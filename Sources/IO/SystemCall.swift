@@ -65,6 +65,23 @@ package enum SystemCall {
     }
 
     /// Closes without retrying: on Linux the descriptor is released even when `close` reports `EINTR`.
+    /// An exclusive `flock` on an open file, without waiting (`EWOULDBLOCK` when another open
+    /// file — in this process or another — holds it). Released when the descriptor is closed.
+    package static func lockExclusively(_ descriptor: Int32, path: String) throws(SystemCallError) {
+        // Named through its type: Glibc also exports `struct flock`.
+        let lock: (Int32, Int32) -> Int32 = Glibc.flock(_:_:)
+        try retryingOnInterrupt("flock", path: path) { lock(descriptor, LOCK_EX | LOCK_NB) }
+    }
+
+    /// Creates a directory; an existing one is fine.
+    package static func makeDirectory(_ path: String, mode: mode_t) throws(SystemCallError) {
+        do {
+            try retryingOnInterrupt("mkdir", path: path) { Glibc.mkdir(path, mode) }
+        } catch where error.errno == EEXIST {
+            return
+        }
+    }
+
     package static func close(_ descriptor: Int32) {
         _ = Glibc.close(descriptor)
     }

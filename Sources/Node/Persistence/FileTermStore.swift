@@ -15,7 +15,6 @@ public final class FileTermStore: TermStore {
     /// The state file.
     public let path: String
     private let directory: String
-    private let temporaryPath: String
     /// Serialises saves, which share the temporary file.
     private let writing = Mutex(())
 
@@ -27,28 +26,18 @@ public final class FileTermStore: TermStore {
     public init(directory: String, fileName: String = "term-state") {
         self.directory = directory
         self.path = directory.hasSuffix("/") ? directory + fileName : directory + "/" + fileName
-        self.temporaryPath = path + ".tmp"
     }
 
     /// The saved state; `nil` when the file does not exist (a node that never voted).
     /// Throws ``TermStoreError`` when the file exists but cannot be read or does not verify.
     public func load() throws -> PersistentState? {
-        let descriptor: Int32
+        let contents: [UInt8]?
         do {
-            descriptor = try SystemCall.open(path, flags: O_RDONLY)
-        } catch where error.errno == ENOENT {
-            return nil
+            contents = try DurableFile.read(path, limit: Self.sizeLimit)
         } catch {
             throw TermStoreError.unreadable(path: path, cause: error.description)
         }
-        defer { SystemCall.close(descriptor) }
-        let contents: [UInt8]
-        do {
-            contents = try SystemCall.readAll(descriptor, path: path, limit: Self.sizeLimit)
-        } catch {
-            throw TermStoreError.unreadable(path: path, cause: error.description)
-        }
-        return try Self.decode(contents, path: path)
+        return try contents.map { contents throws(TermStoreError) in try Self.decode(contents, path: path) }
     }
 
     /// Writes `state` durably: temporary file, fsync, rename over the file, fsync the directory.
@@ -56,19 +45,7 @@ public final class FileTermStore: TermStore {
         let contents = try Self.encode(state)
         try writing.withLock { _ in
             do {
-                let descriptor = try SystemCall.open(temporaryPath, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: 0o600)
-                do {
-                    try SystemCall.writeAll(descriptor, contents, path: temporaryPath)
-                    try SystemCall.fsync(descriptor, path: temporaryPath)
-                } catch {
-                    SystemCall.close(descriptor)
-                    throw error
-                }
-                SystemCall.close(descriptor)
-                try SystemCall.rename(temporaryPath, path)
-                let directoryDescriptor = try SystemCall.open(directory, flags: O_RDONLY | O_DIRECTORY)
-                defer { SystemCall.close(directoryDescriptor) }
-                try SystemCall.fsync(directoryDescriptor, path: directory)
+                try DurableFile.replace(path, in: directory, with: contents)
             } catch {
                 throw TermStoreError.writeFailed(path: path, cause: String(describing: error))
             }
