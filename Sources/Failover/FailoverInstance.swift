@@ -31,6 +31,9 @@ public struct FailoverInstance: Sendable {
     private var nextVoteAt: Instant?
     private var leading: LeaderState?
     private var nextCallID: UInt64 = 0
+    /// No peer view expires before this instant. Receipts only move expiries later, so the hint
+    /// stays a valid lower bound until it passes; only then is the tally scanned again.
+    private var expiryHint: Instant?
     private var hasStarted = false
 
     /// The leader's DNS bookkeeping, for one term.
@@ -300,13 +303,14 @@ public struct FailoverInstance: Sendable {
         }
     }
 
-    private func appendWakeUp(now: Instant, to output: inout [FailoverDirective]) {
+    private mutating func appendWakeUp(now: Instant, to output: inout [FailoverDirective]) {
         var next = nextVoteAt
         func consider(_ instant: Instant?) {
             guard let instant, instant > now else { return }
             if next.map({ instant < $0 }) ?? true { next = instant }
         }
-        consider(tally.nextExpiry(after: now))
+        if expiryHint.map({ $0 <= now }) ?? true { expiryHint = tally.nextExpiry(after: now) }
+        consider(expiryHint)
         if let state = leading {
             consider(state.retryAt)
             consider(state.nextReconcileAt)
