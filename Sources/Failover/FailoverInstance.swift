@@ -47,7 +47,11 @@ public struct FailoverInstance: Sendable {
         var retryAt: Instant?
         var failures = 0
         var nextReconcileAt: Instant
+        /// Set while the provider refuses the credentials for writes; a write is tried again
+        /// (once) every reconcile interval, and only a write that succeeds ends the suspension,
+        /// so a token that may read but not edit stays one suspension, not a flapping one.
         var suspendedReason: String?
+        var nextWriteTryAt: Instant?
         var isFenced = false
         var allDownNames: Set<String> = []
     }
@@ -142,6 +146,7 @@ public struct FailoverInstance: Sendable {
             if case .unauthorized(let reason) = failure {
                 if state.suspendedReason == nil { output.append(.event(.writesSuspended(reason: reason))) }
                 state.suspendedReason = reason
+                state.nextWriteTryAt = now + settings.reconcileInterval
                 state.retryAt = now + settings.reconcileInterval
             } else if !failure.isTransient {
                 // Rejected: the same call would be refused again, so it waits for the next reconcile.
@@ -156,8 +161,9 @@ public struct FailoverInstance: Sendable {
             // write (below), ends a run of failures, so a write that keeps failing backs off further.
             if call.request.isWrite { state.failures = 0 }
             state.retryAt = nil
-            if state.suspendedReason != nil {
+            if call.request.isWrite, state.suspendedReason != nil {
                 state.suspendedReason = nil
+                state.nextWriteTryAt = nil
                 output.append(.event(.writesResumed))
             }
             Self.apply(response, of: call.request, to: &state)
@@ -207,7 +213,7 @@ public struct FailoverInstance: Sendable {
             output.append(.dns(state.inFlight!))
             return
         }
-        guard state.suspendedReason == nil else { return }
+        guard state.suspendedReason == nil || state.nextWriteTryAt.map({ now >= $0 }) == true else { return }
         for name in target.hostnames {
             // Dry run applies each write to its own copy of the records, so a name takes several rounds.
             for _ in 0...(2 * target.pool.count + 2) {

@@ -458,13 +458,38 @@ import Testing
         #expect(!stillRefused.events.contains { if case .writesSuspended = $0 { true } else { false } })
         let (again, _) = try Self.runUntilCall(&driver)
         #expect(again.calls.map(\.request) == [.list(name: Fixtures.name)])
-        let resumed = try driver.answer()
-        #expect(resumed.events.contains(.writesResumed))
-        #expect(resumed.writes.map(\.request) == [.delete(try record(a, in: driver.zone))])
+        // A list that succeeds says nothing about writing: the suspension holds until a write succeeds.
+        let listed = try driver.answer()
+        #expect(!listed.events.contains(.writesResumed))
+        #expect(listed.writes.map(\.request) == [.delete(try record(a, in: driver.zone))])
+        #expect(try driver.answer().events.contains(.writesResumed))
         _ = try driver.settle()
         #expect(driver.zone.contents() == [b, c].sorted())
         #expect(driver.log.events.filter { if case .writesSuspended = $0 { true } else { false } }.count == 1)
         #expect(driver.log.events.filter { $0 == .writesResumed }.count == 1)
+    }
+
+    /// A token that may read but not edit: lists keep succeeding, every write is refused; that is
+    /// one suspension (one alert), with one write tried per reconcile interval, not a flapping one.
+    @Test func aReadOnlyTokenIsOneSuspensionWithOneWriteTryPerInterval() throws {
+        var driver = try Self.converged(Self.settings(voteTTL: .seconds(3_600)))
+        _ = Self.ownDown([a], &driver)
+        _ = driver.vote(from: "b", [a: .down])
+        _ = try driver.answer(.failed(.unauthorized("token may not edit")))
+        var writeTries: [Instant] = []
+        for _ in 0..<3 {
+            let (retry, _) = try Self.runUntilCall(&driver, limit: 400)
+            #expect(retry.calls.map(\.request) == [.list(name: Fixtures.name)])
+            let listed = try driver.answer()
+            if !listed.writes.isEmpty {
+                writeTries.append(driver.now)
+                _ = try driver.answer(.failed(.unauthorized("token may not edit")))
+            }
+        }
+        #expect(driver.log.events.filter { if case .writesSuspended = $0 { true } else { false } }.count == 1)
+        #expect(!driver.log.events.contains(.writesResumed))
+        #expect(writeTries.count == 3, "one write try per reconcile interval: \(writeTries)")
+        for (earlier, later) in zip(writeTries, writeTries.dropFirst()) { #expect(later - earlier >= .seconds(30)) }
     }
 
     @Test func aResponseToACallNotInFlightIsIgnored() throws {
