@@ -6,8 +6,19 @@ import SansIO
 ///
 /// A sans-IO value: the shell calls ``onStart(now:rng:)`` once, then ``onMessage(_:from:now:rng:)``
 /// for each decoded message and ``onWakeUp(now:rng:)`` when the last requested wake-up instant is
-/// reached, and executes the returned ``ElectionDirective``s in order. The only side effect is
-/// ``TermStore/save(_:)``, which runs before any directive that depends on it is returned.
+/// reached, and executes the returned ``ElectionDirective``s in order. The value has no side effects
+/// at all: it never touches a store, a clock or a socket.
+///
+/// **Persistence is a directive** (Raft thesis §3.8, Figure 3.1: `currentTerm` and `votedFor` are
+/// "updated on stable storage before responding to RPCs"). Where the election must remember a new
+/// term or vote it updates ``persistent`` and returns ``ElectionDirective/persist(_:)``; the shell
+/// writes it and reports ``onPersisted(_:now:)`` or ``onPersistFailed(_:error:now:rng:)``. The shell
+/// holds every `.send` that follows a `.persist` not yet confirmed until that write is durable
+/// (``PersistenceGate``, the rule etcd-raft's `Ready` states: persist before sending), so nothing
+/// that depends on the new term or vote leaves the node before it is on disk. Because the write no
+/// longer happens inside an input, a slow fsync delays only the replies that depend on it, never
+/// the thread the shell shares with SWIM and the failover path. When a write fails, the held
+/// sends are dropped and the election falls back to ``durable`` as a follower.
 ///
 /// **Refusing votes while a leader may be alive** (§6.4.1, "disruptive servers"): a node that heard
 /// from a leader within `electionTimeoutMin` of its own clock refuses pre-votes and votes, and so
@@ -24,10 +35,12 @@ public struct Election: Sendable {
     public let settings: ElectionSettings
     private let peers: [String]
     private let quorum: Int
-    private let store: any TermStore
 
-    /// The state last saved to the store; never ahead of it.
+    /// The term and vote this node acts on: ``durable`` plus the writes it asked for and the
+    /// shell has not confirmed yet. Every send that depends on it is held until it is durable.
     public private(set) var persistent: PersistentState
+    /// The last state the shell confirmed durable (``onPersisted(_:now:)``), or the loaded one.
+    public private(set) var durable: PersistentState
     private var role: Role = .follower
     private var leader: String?
     private var hasStarted = false
@@ -42,9 +55,11 @@ public struct Election: Sendable {
     private var rounds: HeartbeatRounds?
     private var nextHeartbeat: Instant?
 
-    /// Loads the persisted term and vote; throws if the store cannot be read (a corrupt store is
-    /// never silently reset), the voter list does not contain `myself`, or the settings are unsafe.
-    public init(myself: String, voters: [String], settings: ElectionSettings, store: any TermStore) throws {
+    /// Starts from `persistent`, the term and vote the shell loaded from stable storage
+    /// (``TermStore/load()``; ``PersistentState/initial`` when nothing was ever saved; a store that
+    /// cannot be read must stop the node, never reset it). Throws if the voter list does not
+    /// contain `myself` or the settings are unsafe.
+    public init(myself: String, voters: [String], settings: ElectionSettings, persistent: PersistentState) throws {
         let distinct = Set(voters)
         guard distinct.count == voters.count, distinct.contains(myself), !distinct.contains("") else {
             throw ElectionConfigurationError.invalidVoters(myself: myself, voters: voters)
@@ -56,8 +71,8 @@ public struct Election: Sendable {
         self.settings = settings
         self.peers = self.voters.filter { $0 != myself }
         self.quorum = voters.count / 2 + 1
-        self.store = store
-        self.persistent = try store.load() ?? .initial
+        self.persistent = persistent
+        self.durable = persistent
     }
 
     // MARK: - Inputs
@@ -118,7 +133,7 @@ public struct Election: Sendable {
                 adoptHigherTerm(term, now: now, rng: &rng, output: &output)
             } else if granted, role == .candidate, term == persistent.currentTerm {
                 grants.insert(sender)
-                if grants.count >= quorum { becomeLeader(now: now, output: &output) }
+                becomeLeaderIfElected(now: now, output: &output)
             }
         case .heartbeat(let term, let round):
             followHeartbeat(term: term, round: round, from: sender, now: now, rng: &rng, output: &output)
@@ -135,6 +150,40 @@ public struct Election: Sendable {
                 campaign(isTransfer: true, now: now, rng: &rng, output: &output)
             }
         }
+        appendWakeUp(to: &output)
+        return output
+    }
+
+    /// The shell made `state` durable (the oldest write it was asked for and has not reported).
+    /// A candidate whose own vote was all it needed (a single voter) becomes leader only now: a
+    /// self-vote counts once it is durable, like every other vote (thesis §3.8).
+    public mutating func onPersisted(_ state: PersistentState, now: Instant) -> [ElectionDirective] {
+        guard state.currentTerm >= durable.currentTerm else { return [] }
+        durable = state
+        var output: [ElectionDirective] = []
+        becomeLeaderIfElected(now: now, output: &output)
+        if !output.isEmpty { appendWakeUp(to: &output) }
+        return output
+    }
+
+    /// Writing `state` failed. The shell has dropped every send it held behind that write (and
+    /// every write queued after it), so nothing that depended on it left the node; the election
+    /// falls back to ``durable`` as a follower without a known leader, and campaigns again at its
+    /// next timeout. Pre-vote and vote refusals (thesis §6.4.1) keep working from the leader
+    /// contact already recorded, which a failed write cannot make earlier.
+    public mutating func onPersistFailed(
+        _ state: PersistentState, error: String, now: Instant, rng: inout some RandomNumberGenerator
+    ) -> [ElectionDirective] {
+        var output: [ElectionDirective] = [.event(.persistFailed(attempted: state, error: error))]
+        guard hasStarted else { return output }
+        // A leader's term is durable before it is elected (``becomeLeaderIfElected(now:output:)``)
+        // and its later writes all step it down first, so this only guards the invariant.
+        if role == .leader { relinquishLeadership(now: now) }
+        persistent = durable
+        role = .follower
+        grants = []
+        setLeader(nil, output: &output)
+        resetElectionTimer(now: now, rng: &rng)
         appendWakeUp(to: &output)
         return output
     }
@@ -202,8 +251,8 @@ public struct Election: Sendable {
         }
     }
 
-    /// RequestVote (thesis §3.4 with the §6.4.1 guard): the new term and the vote are saved in one
-    /// write before the grant is sent; if the write fails nothing changes and nothing is sent.
+    /// RequestVote (thesis §3.4 with the §6.4.1 guard): the new term and the vote go out as one
+    /// `.persist` ahead of the grant, which the shell holds until that write is durable.
     private mutating func answerVote(
         term: UInt64, isTransfer: Bool, from sender: String, now: Instant,
         rng: inout some RandomNumberGenerator, output: inout [ElectionDirective]
@@ -217,9 +266,9 @@ public struct Election: Sendable {
             return
         }
         if term > persistent.currentTerm {
-            guard adoptHigherTerm(term, vote: sender, now: now, rng: &rng, output: &output) else { return }
+            adoptHigherTerm(term, vote: sender, now: now, rng: &rng, output: &output)
         } else {
-            guard persist(PersistentState(currentTerm: term, votedFor: sender), output: &output) else { return }
+            persist(PersistentState(currentTerm: term, votedFor: sender), output: &output)
         }
         resetElectionTimer(now: now, rng: &rng)
         output.append(.send(.voteResponse(term: term, granted: true), to: sender))
@@ -236,7 +285,7 @@ public struct Election: Sendable {
             return
         }
         if term > persistent.currentTerm {
-            guard adoptHigherTerm(term, leader: sender, now: now, rng: &rng, output: &output) else { return }
+            adoptHigherTerm(term, leader: sender, now: now, rng: &rng, output: &output)
         } else {
             if role != .follower { becomeFollower(previousTerm: term, now: now, rng: &rng, output: &output) }
             setLeader(sender, output: &output)
@@ -258,28 +307,30 @@ public struct Election: Sendable {
         for peer in peers { output.append(.send(.preVoteRequest(term: persistent.currentTerm + 1), to: peer)) }
     }
 
-    /// Raises the term and votes for itself, saved before any request goes out (thesis §3.4).
+    /// Raises the term and votes for itself; the requests follow the `.persist`, so the shell sends
+    /// them only once the self-vote is durable (thesis §3.4).
     private mutating func campaign(
         isTransfer: Bool, now: Instant, rng: inout some RandomNumberGenerator, output: inout [ElectionDirective]
     ) {
         let term = persistent.currentTerm + 1
         resetElectionTimer(now: now, rng: &rng)
-        guard persist(PersistentState(currentTerm: term, votedFor: myself), output: &output) else {
-            role = .follower
-            return
-        }
+        persist(PersistentState(currentTerm: term, votedFor: myself), output: &output)
         role = .candidate
         setLeader(nil, output: &output)
         grants = [myself]
         output.append(.event(.campaignStarted(term: term, isTransfer: isTransfer)))
         if grants.count >= quorum {
-            becomeLeader(now: now, output: &output)
+            becomeLeaderIfElected(now: now, output: &output)
             return
         }
         for peer in peers { output.append(.send(.voteRequest(term: term, isTransfer: isTransfer), to: peer)) }
     }
 
-    private mutating func becomeLeader(now: Instant, output: inout [ElectionDirective]) {
+    /// A candidate with a majority of grants leads once its own term and vote are durable; until
+    /// then (only possible for a single voter, whose requests need no answers) it waits for
+    /// ``onPersisted(_:now:)``.
+    private mutating func becomeLeaderIfElected(now: Instant, output: inout [ElectionDirective]) {
+        guard role == .candidate, grants.count >= quorum, durable == persistent else { return }
         role = .leader
         electionDeadline = nil
         rounds = HeartbeatRounds(peers: peers, quorum: quorum, lease: settings.lease)
@@ -296,18 +347,15 @@ public struct Election: Sendable {
         for peer in peers { output.append(.send(.heartbeat(term: persistent.currentTerm, round: round), to: peer)) }
     }
 
-    /// Saves `(term, vote)` in one write and becomes a follower of `leader` (if known) in that term.
-    /// Returns false, having changed nothing, when the save fails.
-    @discardableResult
+    /// Persists `(term, vote)` in one write and becomes a follower of `leader` (if known) in that term.
     private mutating func adoptHigherTerm(
         _ term: UInt64, vote: String? = nil, leader newLeader: String? = nil, now: Instant,
         rng: inout some RandomNumberGenerator, output: inout [ElectionDirective]
-    ) -> Bool {
+    ) {
         let previousTerm = persistent.currentTerm
-        guard persist(PersistentState(currentTerm: term, votedFor: vote), output: &output) else { return false }
+        persist(PersistentState(currentTerm: term, votedFor: vote), output: &output)
         becomeFollower(previousTerm: previousTerm, now: now, rng: &rng, output: &output)
         setLeader(newLeader, output: &output)
-        return true
     }
 
     /// Leaves the leader or (pre-)candidate role for follower; a leader records a step-down.
@@ -345,17 +393,12 @@ public struct Election: Sendable {
 
     // MARK: - Helpers
 
-    /// Saves `state`; on failure reports it and leaves everything unchanged.
-    private mutating func persist(_ state: PersistentState, output: inout [ElectionDirective]) -> Bool {
-        guard state != persistent else { return true }
-        do {
-            try store.save(state)
-            persistent = state
-            return true
-        } catch {
-            output.append(.event(.persistFailed(attempted: state, error: String(describing: error))))
-            return false
-        }
+    /// Acts on `state` from now on and asks the shell to make it durable; every send appended
+    /// after this waits for that write (``PersistenceGate``).
+    private mutating func persist(_ state: PersistentState, output: inout [ElectionDirective]) {
+        guard state != persistent else { return }
+        persistent = state
+        output.append(.persist(state))
     }
 
     private mutating func setLeader(_ newLeader: String?, output: inout [ElectionDirective]) {

@@ -2,6 +2,10 @@ import SansIO
 
 /// What an ``Election`` asks its shell to do; the shell executes directives in order.
 public enum ElectionDirective: Equatable, Sendable {
+    /// Make `state` durable (write, fsync) and report ``Election/onPersisted(_:now:)`` or
+    /// ``Election/onPersistFailed(_:error:now:rng:)``. Every `.send` after it is held until the
+    /// write is confirmed (``PersistenceGate``; Raft thesis §3.8, Figure 3.1).
+    case persist(PersistentState)
     /// Encode the message (``ElectionMessage/encoded()``) and send it to the named voter.
     case send(ElectionMessage, to: String)
     /// Call ``Election/onWakeUp(now:rng:)`` once the local clock reaches this instant. A later
@@ -22,7 +26,8 @@ public enum ElectionEvent: Equatable, Sendable {
     case steppedDown(term: UInt64, reason: StepDownReason)
     /// The leader this node knows changed (to `nil` when it no longer knows one).
     case leaderChanged(leader: String?, term: UInt64)
-    /// Saving `attempted` failed; the node did not vote, campaign or change term.
+    /// Writing `attempted` failed: nothing that depended on it was sent, and the node fell back to
+    /// its last durable term and vote as a follower.
     case persistFailed(attempted: PersistentState, error: String)
 }
 

@@ -1,6 +1,6 @@
 /// The two values Raft must never forget (thesis §3.8, Figure 3.1): the latest term this node has
-/// seen and the candidate it voted for in that term. Written through a ``TermStore`` before a vote
-/// is answered or a term change is acted on, so neither goes backwards across restarts.
+/// seen and the candidate it voted for in that term. Made durable (``ElectionDirective/persist(_:)``)
+/// before any message that depends on it is sent, so neither goes backwards across restarts.
 public struct PersistentState: Equatable, Sendable, Codable {
     public var currentTerm: UInt64
     public var votedFor: String?

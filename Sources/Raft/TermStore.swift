@@ -1,7 +1,9 @@
 /// Durable storage for ``PersistentState``.
 ///
-/// ``Election`` calls ``save(_:)`` synchronously and acts on a new term or vote only after it
-/// returned, so an implementation must make the state durable (fsync) before returning. The store is
+/// Used by the shells, never by ``Election``: a shell calls ``load()`` once to build the election,
+/// and ``save(_:)`` to carry out each ``ElectionDirective/persist(_:)``, reporting the outcome back
+/// (the sends behind the write are released only then, see ``PersistenceGate``). An implementation
+/// must make the state durable (fsync) before `save` returns. The store is
 /// a reference type because it stands for a file that outlives any one ``Election`` value (the
 /// simulator keeps it across a simulated crash); it is `Sendable` so the instance holding it can be
 /// handed between isolation domains. Implementations synchronise their own mutable state.

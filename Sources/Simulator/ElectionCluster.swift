@@ -24,7 +24,7 @@ public struct ElectionCluster: Sendable {
         let simulation = Simulation(seed: seed, configuration: configuration) { _ in
             ComponentHost(components: [ElectionComponent(voters: voters, settings: settings, durableStore: durable)])
         }
-        simulation.add(ElectionInvariants())
+        simulation.add(ElectionInvariants(settings: settings))
         return simulation
     }
 

@@ -182,38 +182,77 @@ extension Scenario {
         ])
     }
 
-    /// Random loss, duplication, reordering, partitions, crashes and restarts, pauses, the leader nemesis, clock skew and
-    /// drift up to `drift` parts per billion; the election invariants after every event.
-    static func electionSwarm(seed: UInt64, settings: Settings, drift: Int64, durableStore: Bool) -> ScenarioRun {
+    /// Random loss, duplication, reordering, partitions, crashes and restarts, pauses, the leader
+    /// nemesis (crashes, cuts and graceful hand-overs of the lease holder), clock skew and drift up
+    /// to `drift` parts per billion, and the disk as `disk` says; the election invariants after
+    /// every event. Then the world stabilises (every cut healed, clean links, a healthy disk, every
+    /// node up): a lease holder must appear within ``stableElectionBound`` and still be there 5 s
+    /// later (`no_leader_when_stable`, the liveness half of DESIGN.md invariant 5).
+    static func electionSwarm(seed: UInt64, settings: Settings, drift: Int64, durableStore: Bool,
+                              disk: DiskConditions = .instant) -> ScenarioRun {
         var cluster = electionCluster(settings, drift: drift)
         cluster.durableStore = durableStore
+        cluster.configuration.disk = disk
         let simulation = cluster.simulation(seed: seed)
         let plan = SwarmPlan(generator: SeededGenerator(seed: seed).derived(stream: electionStream),
                              nodeCount: settings.nodes, regionCount: cluster.configuration.latency.regionCount,
                              warmUp: .seconds(5), duration: settings.duration)
         plan.apply(to: simulation)
-        let leaderFaults = targetLeaseHolders(simulation, seed: seed)
-        _ = simulation.run(until: .zero + settings.duration)
+        let stableAt = Instant.zero + settings.duration
+        let leaderFaults = targetLeaseHolders(simulation, seed: seed, handOvers: true, until: stableAt)
+        var failedWrites = 0, handOvers = 0
+        simulation.observe { observation, _ in
+            switch observation.event {
+            case ElectionEvent.persistFailed: failedWrites += 1
+            case ElectionEvent.steppedDown(_, .transferredLeadership): handOvers += 1
+            default: break
+            }
+        }
+        _ = simulation.run(until: stableAt)
+        for fault: Fault in [.heal, .conditions(.clean), .disk(.instant)] { simulation.schedule(fault, at: stableAt) }
+        for node in 0..<settings.nodes { simulation.schedule(.restart(node: node), at: stableAt) }
+        let elected = runUntil(simulation, end: stableAt + stableElectionBound) { ElectionCluster.leaseHolder(in: $0) != nil }
+        if elected != nil { _ = simulation.run(for: .seconds(5)) }
+        let stillLeading = elected != nil && ElectionCluster.leaseHolder(in: simulation) != nil
         return ScenarioRun(simulation, measurements: [
             Measurement("faults", Double(plan.faults.count), .sum),
             Measurement("leader_faults", Double(leaderFaults.count), .sum),
+            Measurement("hand_overs", Double(handOvers), .sum),
+            Measurement("failed_writes", Double(failedWrites), .sum),
+            Measurement("stable_election_s", elected.map { ($0 - stableAt).seconds } ?? stableElectionBound.seconds,
+                        .distribution),
+            Measurement("no_leader_when_stable", stillLeading ? 0 : 1, .sum),
         ])
     }
+
+    /// How long after the swarm's world stabilises a lease holder must exist. Restarted nodes
+    /// refuse votes for up to E / (1 − d) ≈ 1.6 s, a timeout takes at most 3 / 0.95 ≈ 3.2 s, and
+    /// split votes can repeat that: 15 s is several rounds of retries.
+    static let stableElectionBound: Duration = .seconds(15)
 
     /// Stream tag for the swarm's leader-targeting faults.
     static let leaderNemesisStream: UInt64 = 0x1EAD_E125
 
     /// Jepsen's "kill the leader" nemesis: every 5 s, with even odds, the node holding a valid lease
-    /// is crashed (and restarted 2–15 s later) or cut off from everyone for 2–15 s. Random faults
-    /// rarely hit the leader at the moment its lease matters; these do, which is what makes the
-    /// lease check bite. Returns a counter the run reports.
-    static func targetLeaseHolders(_ simulation: Simulation, seed: UInt64) -> LeaderFaultCount {
+    /// is crashed (and restarted 2–15 s later) or cut off from everyone for 2–15 s; with
+    /// `handOvers`, three times in ten it shuts down gracefully instead (leadership transfer,
+    /// thesis §3.10), stays up 0–500 ms answering votes, then goes down and restarts 2–15 s later.
+    /// Random faults rarely hit the leader at the moment its lease matters; these do, which is what
+    /// makes the lease check bite. Nothing is injected from `until` on. Returns a counter the run reports.
+    static func targetLeaseHolders(_ simulation: Simulation, seed: UInt64, handOvers: Bool = false,
+                                   until end: Instant? = nil) -> LeaderFaultCount {
         var random = SeededGenerator(seed: seed).derived(stream: leaderNemesisStream)
         let count = LeaderFaultCount()
         simulation.every(.seconds(5)) { simulation in
+            guard end.map({ simulation.now < $0 }) ?? true else { return }
             guard random.nextUnit() < 0.5, let holder = ElectionCluster.leaseHolder(in: simulation) else { return }
             let length = Duration.milliseconds(Int.random(in: 2_000...15_000, using: &random))
-            if random.nextUnit() < 0.5 {
+            if handOvers, random.nextUnit() < 0.3 {
+                handOver(holder, in: simulation)
+                let linger = Duration.milliseconds(Int.random(in: 0...500, using: &random))
+                simulation.schedule(.crash(node: holder), at: simulation.now + linger)
+                simulation.schedule(.restart(node: holder), at: simulation.now + linger + length)
+            } else if random.nextUnit() < 0.5 {
                 simulation.schedule(.crash(node: holder), at: simulation.now)
                 simulation.schedule(.restart(node: holder), at: simulation.now + length)
             } else {
@@ -226,6 +265,15 @@ extension Scenario {
         return count
     }
 
+    /// Graceful shutdown of node `node`'s election (it hands its leadership over).
+    static func handOver(_ node: Int, in simulation: Simulation) {
+        simulation.perform(on: node) { process, io in
+            guard var host = process as? ComponentHost else { return }
+            host.withComponent(ElectionComponent.self, &io) { election, componentIO in election.shutDown(&componentIO) }
+            process = host
+        }
+    }
+
     /// How many leader faults the nemesis injected (read after the run).
     final class LeaderFaultCount {
         var count = 0
@@ -233,9 +281,31 @@ extension Scenario {
 
     /// The election swarm with drift inside the default bound (4.9 % against the 5 % the lease allows).
     public static let electionSwarm = Scenario(
-        name: "election-swarm", summary: "random faults and clock drift within the bound; election invariants only",
+        name: "election-swarm", summary: "random faults and clock drift within the bound, then liveness once stable",
         defaultNodes: 5, defaultDuration: .seconds(120)
     ) { seed, settings in
         electionSwarm(seed: seed, settings: settings, drift: 49_000_000, durableStore: true)
+    }
+
+    /// Stream tag for the disk-fault swarm's disk parameters.
+    static let diskStream: UInt64 = 0xD15C_FA17
+
+    /// The disk conditions of one disk-fault swarm run, drawn from the seed: every write 1–10 ms,
+    /// 0–30 % of them slow by up to 0–2 s more, 0–15 % failing.
+    static func swarmDisk(seed: UInt64) -> DiskConditions {
+        var random = SeededGenerator(seed: seed).derived(stream: diskStream)
+        return DiskConditions(latency: .microseconds(Int64(1_000 + 9_000 * random.nextUnit())),
+                              slowProbability: 0.3 * random.nextUnit(),
+                              slowLatency: .milliseconds(Int64(2_000 * random.nextUnit())),
+                              failureProbability: 0.15 * random.nextUnit())
+    }
+
+    /// The election swarm with slow and failing term-store writes (`swarmDisk(seed:)`): replies wait
+    /// for their write, a failed write drops them, a crash loses a write in flight.
+    public static let electionDiskSwarm = Scenario(
+        name: "election-swarm-disk", summary: "the election swarm with slow and failing term-and-vote writes",
+        defaultNodes: 5, defaultDuration: .seconds(120)
+    ) { seed, settings in
+        electionSwarm(seed: seed, settings: settings, drift: 49_000_000, durableStore: true, disk: swarmDisk(seed: seed))
     }
 }

@@ -14,6 +14,8 @@ public enum Fault: Sendable, Equatable, CustomStringConvertible {
     case heal
     /// Replaces the default link conditions (loss, duplication, reordering, jitter).
     case conditions(LinkConditions)
+    /// Replaces how every node's disk behaves from now on (writes already in flight keep theirs).
+    case disk(DiskConditions)
 
     public var description: String {
         switch self {
@@ -25,6 +27,8 @@ public enum Fault: Sendable, Equatable, CustomStringConvertible {
         case .heal: "heal"
         case .conditions(let c):
             "conditions loss=\(c.loss) duplication=\(c.duplication) reordering=\(c.reordering)"
+        case .disk(let d):
+            "disk latency=\(d.latency) slow=\(d.slowProbability)×\(d.slowLatency) failure=\(d.failureProbability)"
         }
     }
 }

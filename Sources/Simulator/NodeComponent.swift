@@ -52,6 +52,8 @@ public struct ComponentIO {
     public let bootEpoch: UInt64
     /// The node's stable storage (survives crashes): where the election persists its term and vote.
     public let disk: SimulatedDisk
+    /// How `disk` behaves (write latency and failures).
+    public let diskConditions: DiskConditions
     /// This component's random stream (per node, per boot, per component).
     public var random: SeededGenerator
     /// The node's leadership at `now`, from its election component (a follower without one).
@@ -75,6 +77,7 @@ public struct ComponentIO {
         node = process.node
         bootEpoch = process.bootEpoch
         disk = process.disk
+        diskConditions = process.diskConditions
         self.random = random
         self.leadership = leadership
         self.process = process

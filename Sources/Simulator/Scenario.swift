@@ -59,7 +59,7 @@ public struct Scenario: Sendable {
     /// Every registered scenario, in `--help` order.
     public static let all: [Scenario] = membership + election + failover
 
-    static let election: [Scenario] = [.leaderCrash, .rejoin, .partialPartition, .minority, .electionSwarm]
+    static let election: [Scenario] = [.leaderCrash, .rejoin, .partialPartition, .minority, .electionSwarm, .electionDiskSwarm]
     static let membership: [Scenario] = [.steady, .crashMember, .lossy, .partitionHeal, .pause, .swarm]
 
     public static func named(_ name: String) -> Scenario? { all.first { $0.name == name } }

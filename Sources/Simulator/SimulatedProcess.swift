@@ -33,6 +33,8 @@ public struct ProcessIO {
     /// Changes on every start of the node (1 for the first boot).
     public let bootEpoch: UInt64
     public let disk: SimulatedDisk
+    /// How `disk` behaves (write latency and failures), from the simulation's configuration.
+    public let diskConditions: DiskConditions
     /// The process's random stream (per node, per boot).
     public var random: SeededGenerator
 
@@ -61,12 +63,13 @@ public struct ProcessIO {
     private let world: SimulatedWorld
     private let clock: NodeClock
 
-    init(now: Instant, node: NodeIdentity, bootEpoch: UInt64, disk: SimulatedDisk, random: SeededGenerator,
-         world: SimulatedWorld, clock: NodeClock) {
+    init(now: Instant, node: NodeIdentity, bootEpoch: UInt64, disk: SimulatedDisk, diskConditions: DiskConditions = .instant,
+         random: SeededGenerator, world: SimulatedWorld, clock: NodeClock) {
         self.now = now
         self.node = node
         self.bootEpoch = bootEpoch
         self.disk = disk
+        self.diskConditions = diskConditions
         self.random = random
         self.world = world
         self.clock = clock

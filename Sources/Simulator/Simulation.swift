@@ -18,6 +18,8 @@ public final class Simulation {
     /// True time of the event being processed (or where the last `run` stopped).
     public private(set) var now: Instant = .zero
     public var network: SimulatedNetwork
+    /// How every node's disk behaves now (`configuration.disk` until a `.disk` fault).
+    public private(set) var diskConditions: DiskConditions
     /// The endpoints and the DNS provider.
     public let world: SimulatedWorld
     /// Events processed so far (excluding monitors).
@@ -88,6 +90,7 @@ public final class Simulation {
         self.seed = seed
         self.configuration = configuration
         self.makeProcess = makeProcess
+        diskConditions = configuration.disk
         let root = SeededGenerator(seed: seed)
         var world = root.derived(stream: Stream.world)
         network = SimulatedNetwork(latency: configuration.latency, conditions: configuration.conditions,
@@ -322,6 +325,7 @@ public final class Simulation {
         case .uncut(let cuts): cuts.forEach { network.remove($0) }
         case .heal: network.healAll()
         case .conditions(let conditions): network.conditions = conditions
+        case .disk(let conditions): diskConditions = conditions
         }
     }
 
@@ -330,7 +334,8 @@ public final class Simulation {
         guard var process = nodes[node].process.take() else { return }  // uniquely referenced while it runs
         let clock = nodes[node].clock
         var io = ProcessIO(now: clock.local(at: now), node: nodes[node].identity, bootEpoch: nodes[node].bootEpoch,
-                           disk: nodes[node].disk, random: nodes[node].processRandom, world: world, clock: clock)
+                           disk: nodes[node].disk, diskConditions: diskConditions, random: nodes[node].processRandom,
+                           world: world, clock: clock)
         body(&process, &io)
         nodes[node].process = process
         nodes[node].processRandom = io.random

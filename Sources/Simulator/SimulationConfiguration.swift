@@ -14,12 +14,14 @@ public struct SimulationConfiguration: Sendable {
     public var startSpread: Duration
     /// Number of events kept for violation reports.
     public var traceExcerptLength: Int
+    /// How every node's stable storage behaves (the election's term-and-vote writes).
+    public var disk: DiskConditions
 
     /// `nodeCount` nodes spread round-robin over the three-region WAN, clean links, clocks up to
     /// 1 s apart drifting up to 100 ppm, boots spread over the first second.
     public init(nodeCount: Int, latency: RegionLatency = .threeRegionWAN, conditions: LinkConditions = .clean,
                 maxClockSkew: Duration = .seconds(1), maxDriftPartsPerBillion: Int64 = 100_000,
-                startSpread: Duration = .seconds(1), traceExcerptLength: Int = 20) {
+                startSpread: Duration = .seconds(1), traceExcerptLength: Int = 20, disk: DiskConditions = .instant) {
         precondition(nodeCount > 0, "a simulation needs at least one node")
         self.nodeCount = nodeCount
         self.latency = latency
@@ -28,6 +30,7 @@ public struct SimulationConfiguration: Sendable {
         self.maxDriftPartsPerBillion = maxDriftPartsPerBillion
         self.startSpread = startSpread
         self.traceExcerptLength = traceExcerptLength
+        self.disk = disk
     }
 
     /// Node `index` lives in region `index mod regionCount`.

@@ -122,10 +122,9 @@ import Wire
         for (index, name) in names.enumerated() {
             try FileManager.default.createDirectory(atPath: "\(base)/\(name)", withIntermediateDirectories: true)
             let transport = try transport(name, peers: addresses.filter { $0.key != name }, socket: sockets[index])
-            let election = try Election(myself: name, voters: names, settings: ElectionSettings(),
-                                        store: FileTermStore(directory: "\(base)/\(name)"))
-            let service = ElectionService(election: election, transport: transport, clock: MonotonicClock(),
-                                          seed: UInt64(index + 1))
+            let service = try ElectionService(myself: name, voters: names, settings: ElectionSettings(),
+                                              store: FileTermStore(directory: "\(base)/\(name)"), transport: transport,
+                                              clock: MonotonicClock(), seed: UInt64(index + 1))
             Task { for await envelope in transport.incoming { await service.receive(envelope) } }
             services[name] = service
             transports[name] = transport
@@ -188,9 +187,9 @@ import Wire
                                                settings: settings, transport: transport, clock: MonotonicClock(), seed: UInt64(index + 10))
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vantage-membership-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let election = ElectionService(election: try Election(myself: name, voters: names, settings: ElectionSettings(),
-                                                                  store: FileTermStore(directory: directory)),
-                                           transport: transport, clock: MonotonicClock(), seed: UInt64(index + 20))
+            let election = try ElectionService(myself: name, voters: names, settings: ElectionSettings(),
+                                               store: FileTermStore(directory: directory), transport: transport,
+                                               clock: MonotonicClock(), seed: UInt64(index + 20))
             // One port carries every kind; route by envelope kind, as the agent will.
             let router = Task {
                 for await envelope in transport.incoming {

@@ -190,10 +190,72 @@ import Testing
             == [.voteResponse(term: 6, granted: false)])
     }
 
-    @Test func unreadableStoreFailsInit() {
-        #expect(throws: UnreadableTermStore.Corrupt.self) {
-            _ = try Election(myself: "a", voters: ["a", "b", "c"], settings: ElectionSettings(), store: UnreadableTermStore())
-        }
+    /// The grant follows its `.persist`, and the shell's gate holds it until the write is durable.
+    @Test func voteGrantIsNotSentBeforeItsWriteIsConfirmed() throws {
+        var driver = try ElectionDriver()
+        driver.confirmsWrites = false
+        _ = driver.start(at: 0)
+        let vote = PersistentState(currentTerm: 4, votedFor: "b")
+        let output = driver.receive(.voteRequest(term: 4, isTransfer: false), from: "b", at: 2)
+        #expect(output.writes == [vote])
+        #expect(output.sent.isEmpty)
+        #expect(driver.gate.writeInFlight == vote)
+        #expect(driver.election.persistent == vote && driver.election.durable == .initial)
+        // A heartbeat ack that comes after the write waits behind it too; a refusal also does.
+        #expect(driver.receive(.heartbeat(term: 4, round: 1), from: "c", at: 2.1).sent.isEmpty)
+        #expect(driver.gate.heldSends == 2)
+        let released = driver.confirmWrite(at: 2.2)
+        #expect(released.sent(to: "b") == [.voteResponse(term: 4, granted: true)])
+        #expect(released.sent(to: "c") == [.heartbeatAck(term: 4, round: 1, accepted: true)])
+        #expect(driver.store.saved == vote && driver.election.durable == vote)
+    }
+
+    /// A failed write sends nothing that depended on it and leaves a follower in its durable term.
+    @Test func failedWriteSendsNothingAndLeavesAFollowerInTheDurableTerm() throws {
+        let durable = PersistentState(currentTerm: 3, votedFor: "c")
+        var driver = try ElectionDriver(store: MemoryTermStore(durable))
+        driver.confirmsWrites = false
+        _ = driver.start(at: 0)
+        _ = driver.receive(.heartbeat(term: 4, round: 1), from: "c", at: 2)  // adopts term 4: a write
+        #expect(driver.leadership(at: 2).leader == "c")
+        #expect(driver.receive(.voteRequest(term: 5, isTransfer: true), from: "b", at: 2.1).sent.isEmpty)
+        let output = driver.failWrite(at: 2.2)
+        #expect(output.sent.isEmpty)
+        #expect(output.events.first == .persistFailed(attempted: PersistentState(currentTerm: 4, votedFor: nil),
+                                                      error: "injected save failure"))
+        #expect(output.wakeUp != nil)
+        #expect(driver.gate.heldSends == 0 && driver.gate.writeInFlight == nil)
+        #expect(driver.election.persistent == durable)
+        #expect(driver.leadership(at: 2.2) == Leadership(role: .follower, term: 3, leader: nil, leaseExpiry: nil, isLeaseValid: false))
+        #expect(driver.store.saved == durable && driver.store.saveCount == 0)
+    }
+
+    /// A candidate whose self-vote write fails never asks for votes.
+    @Test func failedCampaignWriteSendsNoRequests() throws {
+        var driver = try ElectionDriver()
+        driver.confirmsWrites = false
+        let deadline = try #require(driver.start(at: 0).wakeUp)
+        _ = driver.wake(at: deadline)
+        let campaign = driver.receive(.preVoteResponse(term: 1, granted: true), from: "b", at: deadline)
+        #expect(campaign.writes == [PersistentState(currentTerm: 1, votedFor: "a")])
+        #expect(campaign.sent.isEmpty)
+        #expect(driver.failWrite(at: 3).sent.isEmpty)
+        #expect(driver.leadership(at: 3).role == .follower && driver.leadership(at: 3).term == 0)
+    }
+
+    /// Writes reach the store one at a time, in the order asked for.
+    @Test func queuedWritesStartOneAtATimeInOrder() throws {
+        var driver = try ElectionDriver()
+        driver.confirmsWrites = false
+        _ = driver.start(at: 0)
+        #expect(driver.receive(.voteRequest(term: 4, isTransfer: false), from: "b", at: 2).writes.count == 1)
+        #expect(driver.receive(.heartbeat(term: 5, round: 1), from: "c", at: 2.1).writes.isEmpty)
+        let first = driver.confirmWrite(at: 2.2)
+        #expect(first.sent(to: "b") == [.voteResponse(term: 4, granted: true)])
+        #expect(first.writes == [PersistentState(currentTerm: 5, votedFor: nil)])
+        #expect(first.sent(to: "c").isEmpty)
+        #expect(driver.confirmWrite(at: 2.3).sent(to: "c") == [.heartbeatAck(term: 5, round: 1, accepted: true)])
+        #expect(driver.store.saveCount == 2)
     }
 
     // MARK: Leadership, lease and CheckQuorum
@@ -348,7 +410,7 @@ import Testing
         _ = driver.receive(.heartbeatAck(term: 1, round: 1, accepted: true), from: "c", at: elected + .milliseconds(80))
         let stop = elected + .milliseconds(100)
         #expect(driver.leadership(at: stop).isLeaseValid)
-        let output = driver.election.onShutdown(now: stop)
+        let output = driver.shutDown(at: stop)
         #expect(output == [
             .event(.leaderChanged(leader: nil, term: 1)),
             .event(.steppedDown(term: 1, reason: .transferredLeadership(to: "c"))),
@@ -394,6 +456,38 @@ import Testing
         _ = driver.receive(.heartbeatAck(term: 1, round: 1, accepted: true), from: "b", at: elected)
         #expect(driver.receive(.voteRequest(term: 2, isTransfer: true), from: "c", at: elected + .milliseconds(10)).sent(to: "c")
             == [.voteResponse(term: 1, granted: false)])
+    }
+
+    /// Five voters: the candidate and one peer (2 of 5) are no majority; a third grant is.
+    @Test func twoOfFiveVotesDoNotMakeALeader() throws {
+        var driver = try ElectionDriver(myself: "a", voters: ["a", "b", "c", "d", "e"])
+        let deadline = try #require(driver.start(at: 0).wakeUp)
+        _ = driver.wake(at: deadline)
+        _ = driver.receive(.preVoteResponse(term: 1, granted: true), from: "b", at: deadline)
+        #expect(driver.leadership(at: deadline).role == .preCandidate)
+        _ = driver.receive(.preVoteResponse(term: 1, granted: true), from: "c", at: deadline)
+        #expect(driver.leadership(at: deadline).role == .candidate)
+        let two = driver.receive(.voteResponse(term: 1, granted: true), from: "b", at: deadline)
+        #expect(!two.events.contains(.becameLeader(term: 1)))
+        #expect(two.sent.isEmpty)
+        #expect(driver.leadership(at: deadline).role == .candidate)
+        // A duplicate grant from the same voter is still two votes.
+        _ = driver.receive(.voteResponse(term: 1, granted: true), from: "b", at: deadline)
+        #expect(driver.leadership(at: deadline).role == .candidate)
+        let three = driver.receive(.voteResponse(term: 1, granted: true), from: "d", at: deadline)
+        #expect(three.events.contains(.becameLeader(term: 1)))
+    }
+
+    /// A single voter's own vote counts only once it is durable.
+    @Test func singleVoterLeadsOnlyOnceItsVoteIsDurable() throws {
+        var driver = try ElectionDriver(voters: ["a"])
+        driver.confirmsWrites = false
+        let deadline = try #require(driver.start(at: 0).wakeUp)
+        let campaign = driver.wake(at: deadline)
+        #expect(campaign.writes == [PersistentState(currentTerm: 1, votedFor: "a")])
+        #expect(driver.leadership(at: deadline).role == .candidate)
+        #expect(driver.confirmWrite(at: deadline).events.contains(.becameLeader(term: 1)))
+        #expect(driver.leadership(at: deadline).isLeaseValid)
     }
 
     @Test func singleVoterLeadsAlone() throws {

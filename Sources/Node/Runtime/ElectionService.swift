@@ -1,3 +1,4 @@
+import Dispatch
 import Failover
 import IO
 import Probe
@@ -7,10 +8,19 @@ import Wire
 
 /// The runtime shell around one `Election` (the thin actor over a value-type core, as in
 /// swift-cluster-membership): feeds it `now` from the monotonic clock and messages from the
-/// transport, carries out its directives (sealed UDP sends, one pending timer), and answers the
-/// leader query the rest of the node asks before every DNS write.
+/// transport, carries out its directives (sealed UDP sends, one pending timer, term-and-vote
+/// writes), and answers the leader query the rest of the node asks before every DNS write.
+///
+/// Writes (`ElectionDirective.persist`) run on the service's own serial queue with the store's
+/// `save` (for `FileTermStore`: write a temporary file, fsync, rename), and report back into the
+/// actor; the `PersistenceGate` holds every send behind a write until it is durable (Raft thesis
+/// §3.8, Figure 3.1) and drops them if it fails. So a slow disk delays only the replies that depend
+/// on it; the actor keeps serving the leader query, and SWIM on the same port keeps probing.
 public actor ElectionService {
     private var election: Election
+    private var gate = PersistenceGate()
+    private let store: any TermStore
+    private let writer = DispatchQueue(label: "vantage.election.term-store")
     private let transport: ClusterTransport
     private let clock: MonotonicClock
     private var random: SeededGenerator
@@ -18,12 +28,18 @@ public actor ElectionService {
     private let onEvent: @Sendable (ElectionEvent) -> Void
     /// Election envelopes whose body did not decode (dropped).
     public private(set) var malformedMessages = 0
+    /// Term-and-vote writes that failed (their held sends were dropped).
+    public private(set) var failedWrites = 0
 
+    /// Loads the persisted term and vote from `store` (throwing if it cannot be read: a corrupt
+    /// store stops the node, it is never silently reset) and builds the election from them.
     /// `seed` feeds the election's randomized timeouts; the caller draws it from the system's
     /// generator, so the core itself stays deterministic under test.
-    public init(election: Election, transport: ClusterTransport, clock: MonotonicClock, seed: UInt64,
-                onEvent: @escaping @Sendable (ElectionEvent) -> Void = { _ in }) {
-        self.election = election
+    public init(myself: String, voters: [String], settings: ElectionSettings, store: any TermStore,
+                transport: ClusterTransport, clock: MonotonicClock, seed: UInt64,
+                onEvent: @escaping @Sendable (ElectionEvent) -> Void = { _ in }) throws {
+        election = try Election(myself: myself, voters: voters, settings: settings, persistent: try store.load() ?? .initial)
+        self.store = store
         self.transport = transport
         self.clock = clock
         random = SeededGenerator(seed: seed)
@@ -70,15 +86,38 @@ public actor ElectionService {
     }
 
     private func carry(_ directives: [ElectionDirective]) {
-        for directive in directives {
-            switch directive {
-            case .send(let message, let voter):
-                transport.send(.election, body: message.encoded(), to: voter)
-            case .wakeUp(let deadline):
-                timer.schedule(at: deadline, clock: clock) { [weak self] in await self?.wakeUp() }
-            case .event(let event):
-                onEvent(event)
+        for directive in gate.admit(directives) { perform(directive) }
+    }
+
+    /// Carries out one directive the gate let through.
+    private func perform(_ directive: ElectionDirective) {
+        switch directive {
+        case .send(let message, let voter):
+            transport.send(.election, body: message.encoded(), to: voter)
+        case .wakeUp(let deadline):
+            timer.schedule(at: deadline, clock: clock) { [weak self] in await self?.wakeUp() }
+        case .event(let event):
+            onEvent(event)
+        case .persist(let state):
+            let store = store
+            writer.async { [weak self] in
+                let outcome = Result<Void, any Error> { try store.save(state) }
+                Task { await self?.finishWrite(state, outcome) }
             }
         }
+    }
+
+    /// Back on the actor once the write is durable or failed (the gate allows one at a time).
+    private func finishWrite(_ state: PersistentState, _ outcome: Result<Void, any Error>) {
+        let directives: [ElectionDirective]
+        switch outcome {
+        case .success:
+            directives = gate.writeSucceeded(state, election: &election, now: clock.now())
+        case .failure(let error):
+            failedWrites += 1
+            directives = gate.writeFailed(state, error: String(describing: error), election: &election,
+                                          now: clock.now(), rng: &random)
+        }
+        for directive in directives { perform(directive) }
     }
 }

@@ -74,7 +74,7 @@ public struct FailoverCluster: Sendable {
             }
         }
         let leases = LeaseLedger()
-        simulation.add(ElectionInvariants(leases: leases))
+        simulation.add(ElectionInvariants(settings: election, leases: leases))
         simulation.add(FailoverInvariants(leases: leases, minPeersAgree: minPeersAgree, voteTTL: voteTTL,
                                           maxClockDrift: election.maxClockDrift))
         return simulation

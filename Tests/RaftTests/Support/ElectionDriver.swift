@@ -1,38 +1,87 @@
 import Raft
 import SansIO
 
-/// Drives one ``Election`` by hand in unit tests: times are seconds on the node's clock.
+/// Drives one ``Election`` by hand in unit tests, as a shell would: times are seconds on the
+/// node's clock, directives go through a ``PersistenceGate``, and writes land on `store`.
+///
+/// Every input returns what the shell carries out: the directives the gate lets through (a
+/// `.persist` among them is a write started), then, when `confirmsWrites` is on (the default),
+/// what completing each write at the same instant released. With it off, writes stay in flight
+/// until ``confirmWrite(at:)`` or ``failWrite(at:)``.
 struct ElectionDriver {
     var election: Election
+    var gate = PersistenceGate()
     let store: MemoryTermStore
     var rng = SeededGenerator(seed: 42)
+    var confirmsWrites = true
 
+    /// Loads `store` the way a shell does at start.
     init(
         myself: String = "a", voters: [String] = ["a", "b", "c"], settings: ElectionSettings = ElectionSettings(),
         store: MemoryTermStore = MemoryTermStore()
     ) throws {
         self.store = store
-        election = try Election(myself: myself, voters: voters, settings: settings, store: store)
+        election = try Election(myself: myself, voters: voters, settings: settings, persistent: try store.load() ?? .initial)
     }
 
     mutating func start(at seconds: Double) -> [ElectionDirective] {
-        election.onStart(now: at(seconds), rng: &rng)
+        let instant = at(seconds)
+        return carry(election.onStart(now: instant, rng: &rng), now: instant)
     }
 
-    mutating func wake(at seconds: Double) -> [ElectionDirective] {
-        election.onWakeUp(now: at(seconds), rng: &rng)
-    }
+    mutating func wake(at seconds: Double) -> [ElectionDirective] { wake(at: at(seconds)) }
 
     mutating func wake(at instant: Instant) -> [ElectionDirective] {
-        election.onWakeUp(now: instant, rng: &rng)
+        carry(election.onWakeUp(now: instant, rng: &rng), now: instant)
     }
 
     mutating func receive(_ message: ElectionMessage, from sender: String, at seconds: Double) -> [ElectionDirective] {
-        election.onMessage(message, from: sender, now: at(seconds), rng: &rng)
+        receive(message, from: sender, at: at(seconds))
     }
 
     mutating func receive(_ message: ElectionMessage, from sender: String, at instant: Instant) -> [ElectionDirective] {
-        election.onMessage(message, from: sender, now: instant, rng: &rng)
+        carry(election.onMessage(message, from: sender, now: instant, rng: &rng), now: instant)
+    }
+
+    mutating func shutDown(at instant: Instant) -> [ElectionDirective] {
+        carry(election.onShutdown(now: instant), now: instant)
+    }
+
+    /// Completes the write in flight (it lands on `store`, or fails if `store.failsSaves`).
+    mutating func confirmWrite(at seconds: Double) -> [ElectionDirective] { confirmWrite(at: at(seconds)) }
+
+    mutating func confirmWrite(at instant: Instant) -> [ElectionDirective] {
+        guard let state = gate.writeInFlight else { return [] }
+        return carry(complete(state, now: instant), now: instant, admitted: true)
+    }
+
+    /// Fails the write in flight without touching `store`.
+    mutating func failWrite(at seconds: Double) -> [ElectionDirective] {
+        guard let state = gate.writeInFlight else { return [] }
+        return carry(fail(state, now: at(seconds)), now: at(seconds), admitted: true)
+    }
+
+    private mutating func carry(_ directives: [ElectionDirective], now: Instant, admitted: Bool = false) -> [ElectionDirective] {
+        var output = admitted ? directives : gate.admit(directives)
+        var index = 0
+        while confirmsWrites, index < output.count {
+            if case .persist(let state) = output[index] { output += complete(state, now: now) }
+            index += 1
+        }
+        return output
+    }
+
+    private mutating func complete(_ state: PersistentState, now: Instant) -> [ElectionDirective] {
+        do {
+            try store.save(state)
+        } catch {
+            return fail(state, now: now, error: String(describing: error))
+        }
+        return gate.writeSucceeded(state, election: &election, now: now)
+    }
+
+    private mutating func fail(_ state: PersistentState, now: Instant, error: String = "injected save failure") -> [ElectionDirective] {
+        gate.writeFailed(state, error: error, election: &election, now: now, rng: &rng)
     }
 
     func leadership(at seconds: Double) -> Leadership { election.leadership(now: at(seconds)) }
@@ -62,6 +111,10 @@ extension [ElectionDirective] {
 
     var wakeUp: Instant? {
         compactMap { if case .wakeUp(let instant) = $0 { instant } else { nil } }.last
+    }
+
+    var writes: [PersistentState] {
+        compactMap { if case .persist(let state) = $0 { state } else { nil } }
     }
 
     var events: [ElectionEvent] {

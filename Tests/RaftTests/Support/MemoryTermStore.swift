@@ -1,8 +1,7 @@
 import Raft
 import Synchronization
 
-/// An in-memory ``TermStore`` for tests and the cluster harness. It can be told to fail saves, and
-/// (for the test that shows persistence matters) to forget everything on a simulated crash.
+/// An in-memory ``TermStore`` for ``ElectionDriver``; it can be told to fail saves.
 final class MemoryTermStore: TermStore {
     struct InjectedFailure: Error, CustomStringConvertible {
         var description: String { "injected save failure" }
@@ -15,12 +14,9 @@ final class MemoryTermStore: TermStore {
     }
 
     private let contents: Mutex<Contents>
-    /// When true, ``simulateCrash()`` erases the saved state, like a disk that lost unsynced data.
-    let forgetsOnCrash: Bool
 
-    init(_ initial: PersistentState? = nil, forgetsOnCrash: Bool = false) {
+    init(_ initial: PersistentState? = nil) {
         contents = Mutex(Contents(saved: initial))
-        self.forgetsOnCrash = forgetsOnCrash
     }
 
     func load() throws -> PersistentState? { contents.withLock { $0.saved } }
@@ -40,15 +36,4 @@ final class MemoryTermStore: TermStore {
         get { contents.withLock { $0.failsSaves } }
         set { contents.withLock { $0.failsSaves = newValue } }
     }
-
-    func simulateCrash() {
-        if forgetsOnCrash { contents.withLock { $0.saved = nil } }
-    }
-}
-
-/// A store whose file exists but cannot be read back.
-final class UnreadableTermStore: TermStore {
-    struct Corrupt: Error {}
-    func load() throws -> PersistentState? { throw Corrupt() }
-    func save(_ state: PersistentState) throws {}
 }
