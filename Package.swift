@@ -19,6 +19,8 @@ let package = Package(
     targets: [
         // libsodium, the one system library.
         .systemLibrary(name: "CCrypto", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        // libcurl, the second and last system library: every HTTP request the agent makes.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // The vocabulary every sans-IO core shares: instants and the seeded generator.
         .target(name: "SansIO", swiftSettings: simulated, linkerSettings: [.linkedLibrary("m")]),
         // Crypto layer, byte codec primitives, sealed frames, envelopes and replay windows.
@@ -32,6 +34,8 @@ let package = Package(
         .target(name: "Failover", dependencies: ["SansIO", "Wire", "Raft"], swiftSettings: simulated),
         // System calls wrapped once (EINTR, errno): socket addresses, UDP, the probe reactor, the monotonic clock.
         .target(name: "IO", dependencies: ["SansIO"], swiftSettings: strict),
+        // The one HTTP client (libcurl multi) and the HTTP/1.1 server on the IO reactor.
+        .target(name: "HTTP", dependencies: ["CCurl", "IO"], swiftSettings: strict),
         // Health checks (ICMP, TCP, HTTP) and their scheduler: the IO side of checks.
         .target(name: "Probe", dependencies: ["SansIO", "IO", "Failover"], swiftSettings: strict),
         // Cloudflare API v4 DNS client.
@@ -47,6 +51,7 @@ let package = Package(
         .executableTarget(name: "vantage", dependencies: ["Node", "SimulatorCLI"], swiftSettings: strict),
         .executableTarget(name: "vantage-bench", dependencies: ["Node", "IO", "Wire", "Simulator", "Probe", "TOML"], swiftSettings: strict),
 
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "IO"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "SansIO"]),
         .testTarget(name: "TOMLTests", dependencies: ["TOML", "SansIO"]),
         .testTarget(name: "NodeTests", dependencies: ["Node", "SimulatorCLI", "Failover", "IO", "TOML", "Wire", "Probe", "Raft", "Membership", "SansIO"]),
