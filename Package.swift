@@ -38,8 +38,10 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["CCurl", "IO"], swiftSettings: strict),
         // Health checks (ICMP, TCP, HTTP) and their scheduler: the IO side of checks.
         .target(name: "Probe", dependencies: ["SansIO", "IO", "Failover"], swiftSettings: strict),
-        // Cloudflare API v4 DNS client.
-        .target(name: "Cloudflare", swiftSettings: strict),
+        // What the failover path needs of a DNS API, and a provider that keeps the zone in memory.
+        .target(name: "Provider", dependencies: ["Failover"], swiftSettings: strict),
+        // Cloudflare API v4 DNS client, a provider on the HTTP client.
+        .target(name: "Cloudflare", dependencies: ["Failover", "Provider", "HTTP", "SansIO"], swiftSettings: strict),
         // TOML 1.0 parser.
         .target(name: "TOML", swiftSettings: strict),
         // Configuration, CLI and composition.
