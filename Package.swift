@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .executable(name: "vantage", targets: ["vantage"]),
         .executable(name: "vantage-bench", targets: ["vantage-bench"]),
+        .executable(name: "vantage-cloudflare-fake", targets: ["vantage-cloudflare-fake"]),
     ],
     targets: [
         // libsodium, the one system library.
@@ -42,6 +43,9 @@ let package = Package(
         .target(name: "Provider", dependencies: ["Failover"], swiftSettings: strict),
         // Cloudflare API v4 DNS client, a provider on the HTTP client.
         .target(name: "Cloudflare", dependencies: ["Failover", "Provider", "HTTP", "SansIO"], swiftSettings: strict),
+        // A Cloudflare API fake on the HTTP server, validating every request against the published OpenAPI description.
+        .target(name: "CloudflareFake", dependencies: ["Cloudflare", "HTTP", "IO"], swiftSettings: strict),
+        .executableTarget(name: "vantage-cloudflare-fake", dependencies: ["CloudflareFake", "IO"], swiftSettings: strict),
         // TOML 1.0 parser.
         .target(name: "TOML", swiftSettings: strict),
         // Configuration, CLI and composition.
@@ -53,7 +57,8 @@ let package = Package(
         .executableTarget(name: "vantage", dependencies: ["Node", "SimulatorCLI"], swiftSettings: strict),
         .executableTarget(name: "vantage-bench", dependencies: ["Node", "IO", "Wire", "Simulator", "Probe", "TOML"], swiftSettings: strict),
 
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "IO"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "IO", "SansIO"]),
+        .testTarget(name: "CloudflareTests", dependencies: ["Cloudflare", "CloudflareFake", "Provider", "Failover", "HTTP", "IO", "SansIO"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "SansIO"]),
         .testTarget(name: "TOMLTests", dependencies: ["TOML", "SansIO"]),
         .testTarget(name: "NodeTests", dependencies: ["Node", "SimulatorCLI", "Failover", "IO", "TOML", "Wire", "Probe", "Raft", "Membership", "SansIO"]),

@@ -8,7 +8,7 @@ public enum CloudflareError: Error, Sendable, Hashable, CustomStringConvertible 
     case api(status: Int, errors: [CloudflareMessage], retryAfter: Duration?)
     /// The body is an HTML page (a proxy's or a load balancer's error page).
     case htmlPage(status: Int)
-    /// The body is not JSON.
+    /// The body is not JSON (or nests deeper than `JSONValue.maximumNesting`).
     case notJSON(status: Int)
     /// JSON, but not an envelope, or a `result` of the wrong shape.
     case notAnEnvelope(status: Int)

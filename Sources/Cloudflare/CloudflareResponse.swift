@@ -11,6 +11,7 @@ public enum CloudflareResponse {
             return .failure(.redirected(status: status, location: response.headers.value(of: "Location")))
         }
         let retryAfter = response.headers.value(of: "Retry-After").flatMap { Int($0) }.map { Duration.seconds(max(0, $0)) }
+        guard JSONValue.nests(response.body) else { return .failure(.notJSON(status: status)) }
         let decoder = JSONDecoder()
         let data = Data(response.body)
         guard let envelope = try? decoder.decode(CloudflareEnvelope<Result>.self, from: data) else {

@@ -43,3 +43,29 @@ public enum JSONValue: Sendable, Hashable, Codable {
         return nil
     }
 }
+
+extension JSONValue {
+    /// Deepest nesting Vantage hands to `JSONDecoder`: FoundationEssentials' scanner traps (rather
+    /// than throwing) on documents nested past 512 levels, and no Cloudflare answer nests beyond 5.
+    public static let maximumNesting = 64
+
+    /// Whether `bytes` nest arrays and objects at most `levels` deep (brackets inside strings not counted).
+    public static func nests(_ bytes: [UInt8], atMost levels: Int = maximumNesting) -> Bool {
+        var depth = 0, inString = false, escaped = false
+        for byte in bytes {
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > levels { return false }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+        }
+        return true
+    }
+}
