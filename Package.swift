@@ -38,7 +38,7 @@ let package = Package(
         // The one HTTP client (libcurl multi) and the HTTP/1.1 server on the IO reactor.
         .target(name: "HTTP", dependencies: ["CCurl", "IO"], swiftSettings: strict),
         // Health checks (ICMP, TCP, HTTP) and their scheduler: the IO side of checks.
-        .target(name: "Probe", dependencies: ["SansIO", "IO", "Failover"], swiftSettings: strict),
+        .target(name: "Probe", dependencies: ["SansIO", "IO", "HTTP", "Failover"], swiftSettings: strict),
         // What the failover path needs of a DNS API, and a provider that keeps the zone in memory.
         .target(name: "Provider", dependencies: ["Failover"], swiftSettings: strict),
         // Cloudflare API v4 DNS client, a provider on the HTTP client.
@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "NodeTests", dependencies: ["Node", "SimulatorCLI", "Failover", "IO", "TOML", "Wire", "Probe", "Raft", "Membership", "SansIO"]),
         .testTarget(name: "MembershipTests", dependencies: ["Membership", "SansIO", "Wire"]),
         .testTarget(name: "RaftTests", dependencies: ["Raft", "SansIO", "Wire", "Node"]),
-        .testTarget(name: "ProbeTests", dependencies: ["Probe", "Failover", "IO", "SansIO"]),
+        .testTarget(name: "ProbeTests", dependencies: ["Probe", "Failover", "HTTP", "IO", "SansIO"]),
         .testTarget(name: "FailoverTests", dependencies: ["Failover", "Raft", "Wire", "SansIO"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulator", "Failover", "Membership", "Raft", "Wire", "SansIO"]),
     ],

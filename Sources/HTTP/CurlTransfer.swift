@@ -9,6 +9,7 @@ final class CurlTransfer {
     private var lists: [UnsafeMutablePointer<curl_slist>] = []
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     private let limit: Int
+    private let truncates: Bool
     private var body: [UInt8] = []
     private var headers: [HTTPHeader] = []
     private var overflowed = false
@@ -19,6 +20,7 @@ final class CurlTransfer {
         self.handle = handle
         self.continuation = continuation
         limit = request.maximumBodyBytes
+        truncates = request.truncatesBody
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     }
 
@@ -95,7 +97,7 @@ final class CurlTransfer {
     }
 
     private func outcome(_ code: CURLcode) -> Result<HTTPResponse, HTTPFailure> {
-        if code == CURLE_OK {
+        if code == CURLE_OK || (overflowed && truncates) {
             var status = 0
             _ = vantage_curl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
             return .success(HTTPResponse(status: status, headers: headers, body: body))
@@ -121,6 +123,7 @@ final class CurlTransfer {
     private func receiveBody(_ data: UnsafeMutablePointer<CChar>?, _ length: Int) -> Int {
         guard body.count + length <= limit else {
             overflowed = true
+            if truncates, let data { body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: limit - body.count)) }
             return 0  // libcurl aborts the transfer with CURLE_WRITE_ERROR
         }
         if let data { body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length)) }

@@ -12,15 +12,19 @@ public struct HTTPRequest: Sendable, CustomStringConvertible {
     /// speaking as the host (libcurl's `CURLOPT_CONNECT_TO`).
     public var connectAddress: String?
     public var tls: TLSSettings
-    /// Most response body bytes read; a longer body fails with `HTTPFailure.bodyTooLarge`.
+    /// Most response body bytes read; a longer body fails with `HTTPFailure.bodyTooLarge`, or
+    /// with `truncatesBody` ends the transfer there and answers with the first bytes.
     public var maximumBodyBytes: Int
+    /// Whether a body past `maximumBodyBytes` is cut rather than failed (health checks read at
+    /// most 64 KiB of a page, whatever its size).
+    public var truncatesBody: Bool
     /// Open a new connection and close it afterwards (health checks test the endpoint's
     /// accepting connections); otherwise connections to the same host are reused.
     public var freshConnection: Bool
 
     public init(method: HTTPMethod = .get, url: String, headers: [HTTPHeader] = [], body: [UInt8] = [],
                 timeout: Duration, connectAddress: String? = nil, tls: TLSSettings = TLSSettings(),
-                maximumBodyBytes: Int = 1 << 20, freshConnection: Bool = false) {
+                maximumBodyBytes: Int = 1 << 20, truncatesBody: Bool = false, freshConnection: Bool = false) {
         self.method = method
         self.url = url
         self.headers = headers
@@ -29,6 +33,7 @@ public struct HTTPRequest: Sendable, CustomStringConvertible {
         self.connectAddress = connectAddress
         self.tls = tls
         self.maximumBodyBytes = maximumBodyBytes
+        self.truncatesBody = truncatesBody
         self.freshConnection = freshConnection
     }
 
