@@ -55,7 +55,7 @@ let package = Package(
         // `vantage simulate`: the one command built on the simulator, kept out of Node.
         .target(name: "SimulatorCLI", dependencies: ["Node", "Simulator"], swiftSettings: strict),
         .executableTarget(name: "vantage", dependencies: ["Node", "SimulatorCLI"], swiftSettings: strict),
-        .executableTarget(name: "vantage-bench", dependencies: ["Node", "IO", "Wire", "Simulator", "Probe", "TOML"], swiftSettings: strict),
+        .executableTarget(name: "vantage-bench", dependencies: ["Node", "IO", "Wire", "Simulator", "Probe", "TOML", "HTTP", "Cloudflare", "CloudflareFake", "Failover", "SansIO"], swiftSettings: strict),
 
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "IO", "SansIO"]),
         .testTarget(name: "CloudflareTests", dependencies: ["Cloudflare", "CloudflareFake", "Provider", "Failover", "HTTP", "IO", "SansIO"]),

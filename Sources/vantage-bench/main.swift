@@ -7,10 +7,14 @@ let suites: [BenchmarkSuite] = [
     probeSuite,
     simulatorSuite,
     electionSuite,
+    httpSuite,
 ]
 
+/// Suites that only mean something in a process of their own; run only when named.
+let aloneSuites: [BenchmarkSuite] = [httpIdleSuite]
+
 let requested = Set(CommandLine.arguments.dropFirst())
-for suite in suites where requested.isEmpty || requested.contains(suite.name) {
+for suite in suites + aloneSuites where requested.contains(suite.name) || (requested.isEmpty && !aloneSuites.contains { $0.name == suite.name }) {
     print("## \(suite.name)")
     for figure in try await suite.run() {
         let note = figure.note.isEmpty ? "" : "  (\(figure.note))"
