@@ -2,7 +2,7 @@ import HTTP
 
 /// How requests authenticate: a scoped API token (preferred) or goavail's global key with its
 /// account e-mail. The description never shows a secret.
-public enum CloudflareCredentials: Sendable, Hashable, CustomStringConvertible {
+public enum CloudflareCredentials: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
     /// `Authorization: Bearer <token>`.
     case token(String)
     /// `X-Auth-Email` + `X-Auth-Key` (goavail's `CF_API_EMAIL` / `CF_API_KEY`).
@@ -22,4 +22,6 @@ public enum CloudflareCredentials: Sendable, Hashable, CustomStringConvertible {
         case .globalKey(let email, _): return "global API key of \(email)"
         }
     }
+
+    public var debugDescription: String { description }
 }

@@ -1,5 +1,6 @@
-/// One header line. Names compare case-insensitively (RFC 9110 §5.1).
-public struct HTTPHeader: Sendable, Hashable {
+/// One header line. Names compare case-insensitively (RFC 9110 §5.1). Printed, a credential's
+/// value is redacted.
+public struct HTTPHeader: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
     public var name: String
     public var value: String
 
@@ -16,6 +17,9 @@ public struct HTTPHeader: Sendable, Hashable {
 
     /// `Name: value`, or `Name: <redacted>` for a credential.
     public var redacted: String { "\(name): \(isSecret ? "<redacted>" : value)" }
+
+    public var description: String { redacted }
+    public var debugDescription: String { redacted }
 }
 
 extension Array where Element == HTTPHeader {

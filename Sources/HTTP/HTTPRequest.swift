@@ -1,6 +1,6 @@
 /// One request for `HTTPClient`. `timeout` bounds the whole exchange (connect, TLS, send, the
 /// full response) and is enforced by libcurl in milliseconds.
-public struct HTTPRequest: Sendable, CustomStringConvertible {
+public struct HTTPRequest: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     public var method: HTTPMethod
     /// An absolute `http://` or `https://` URL. Its host is the name the request speaks as: the
     /// Host header, the TLS SNI name and the name the certificate is verified against.
@@ -43,4 +43,6 @@ public struct HTTPRequest: Sendable, CustomStringConvertible {
         let via = connectAddress.map { " via \($0)" } ?? ""
         return "\(method.rawValue) \(url)\(via) [\(headerText)] (\(body.count) body bytes)"
     }
+
+    public var debugDescription: String { description }
 }

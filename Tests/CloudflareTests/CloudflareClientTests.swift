@@ -45,6 +45,19 @@ import Testing
         #expect(await harness.expectAllValid() == [])
     }
 
+    @Test func credentialsNeverAppearInDescriptions() async throws {
+        let harness = try await FakeHarness.start()
+        defer { Task { await harness.stop() } }
+        for credentials in [CloudflareCredentials.token("tok-SECRET-1"), .globalKey(email: "ops@example.com", key: "key-SECRET-2")] {
+            let settings = CloudflareSettings(baseURL: harness.baseURL, zoneName: "example.com", credentials: credentials)
+            for text in ["\(settings)", String(reflecting: settings), "\(credentials)", String(reflecting: credentials)] {
+                #expect(!text.contains("SECRET"), "\(text)")
+            }
+            let failure = try #require(await harness.client(credentials).perform(.list(name: "www.example.com"), deadline: .seconds(5)).failure)
+            #expect(!"\(failure)".contains("SECRET") && !String(reflecting: failure).contains("SECRET"))
+        }
+    }
+
     @Test func createAndDeleteCountAlreadyDoneAsDone() async throws {
         let harness = try await FakeHarness.start()
         defer { Task { await harness.stop() } }
