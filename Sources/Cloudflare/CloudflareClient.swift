@@ -52,7 +52,7 @@ public actor CloudflareClient: DNSProvider {
                 try await delete(record, until: end)
                 return .deleted
             case .batch(let creates, let deletes):
-                if batchAvailable, let created = try await batch(creates: creates, deletes: deletes, until: end) {
+                if batchAvailable, let created = try await batches(creates: creates, deletes: deletes, until: end) {
                     return .batched(created: created)
                 }
                 // Without a batch endpoint: every create before every delete, so the name never passes through empty.
@@ -106,7 +106,23 @@ public actor CloudflareClient: DNSProvider {
         }
     }
 
-    /// The created records, or nil when the API has no batch endpoint (remembered).
+    /// The plan in transactions of at most `maximumBatchChanges`, every create in an earlier or
+    /// the same transaction as every delete, so a name split across two still never passes
+    /// through empty. The created records, or nil when the API has no batch endpoint.
+    private func batches(creates: [RecordSpec], deletes: [DNSRecord], until end: ContinuousClock.Instant) async throws(CloudflareError) -> [DNSRecord]? {
+        let size = max(1, settings.maximumBatchChanges), total = creates.count + deletes.count
+        var created: [DNSRecord] = []
+        for start in stride(from: 0, to: total, by: size) {
+            let range = start..<min(start + size, total)
+            let posts = creates[range.clamped(to: 0..<creates.count)]
+            let removals = deletes[(range.lowerBound - creates.count..<range.upperBound - creates.count).clamped(to: 0..<deletes.count)]
+            guard let made = try await batch(creates: Array(posts), deletes: Array(removals), until: end) else { return nil }
+            created += made
+        }
+        return created
+    }
+
+    /// One transaction's created records, or nil when the API has no batch endpoint (remembered).
     private func batch(creates: [RecordSpec], deletes: [DNSRecord], until end: ContinuousClock.Instant) async throws(CloudflareError) -> [DNSRecord]? {
         let body = CloudflareBatchBody(deletes: deletes.map { .init(id: $0.id) }, posts: creates.map(Self.body))
         do {

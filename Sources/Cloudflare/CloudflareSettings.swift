@@ -10,6 +10,8 @@ public struct CloudflareSettings: Sendable {
     /// Whether to send plans to `/dns_records/batch`. Even when on, an API that answers the batch
     /// path with 404/405 is remembered as lacking it and gets single calls instead.
     public var useBatch: Bool
+    /// Most changes in one batch request (Cloudflare's free plan: 200); larger plans are split.
+    public var maximumBatchChanges: Int
     /// Records per list page (the API allows up to 5,000,000; 100 is its default).
     public var perPage: Int
     public var backoff: RetryBackoff
@@ -19,12 +21,13 @@ public struct CloudflareSettings: Sendable {
     public var maximumBodyBytes: Int
 
     public init(baseURL: String = Cloudflare.defaultBaseURL, zoneName: String, credentials: CloudflareCredentials,
-                useBatch: Bool = true, perPage: Int = 100, backoff: RetryBackoff = RetryBackoff(),
+                useBatch: Bool = true, maximumBatchChanges: Int = 200, perPage: Int = 100, backoff: RetryBackoff = RetryBackoff(),
                 rateLimit: TokenBucket = TokenBucket(), tls: TLSSettings = TLSSettings(), maximumBodyBytes: Int = 8 << 20) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.zoneName = zoneName
         self.credentials = credentials
         self.useBatch = useBatch
+        self.maximumBatchChanges = maximumBatchChanges
         self.perPage = perPage
         self.backoff = backoff
         self.rateLimit = rateLimit

@@ -20,6 +20,8 @@ public actor CloudflareFake {
         public var batchSupported: Bool
         /// The OpenAPI description to validate against; nil runs unvalidated.
         public var specificationPath: String?
+        /// Most changes one batch may carry (Cloudflare's free plan: 200); more is refused whole.
+        public var maximumBatchChanges = 200
 
         public init(zones: [String] = ["example.com"], tokens: Set<String> = ["test-token"],
                     globalKeys: [String: String] = ["ops@example.com": "test-key"], batchSupported: Bool = true,
@@ -208,6 +210,9 @@ public actor CloudflareFake {
             return Self.failure(400, 9207, "Request body is invalid.")
         }
         let deletions = (input.deletes ?? []).map(\.id)
+        if deletions.count + (input.posts ?? []).count > settings.maximumBatchChanges {
+            return Self.failure(400, 1004, "A batch may carry at most \(settings.maximumBatchChanges) changes; no change was made.")
+        }
         if let missing = deletions.first(where: { records[$0]?.zoneID != zone.id }) ?? (Set(deletions).count < deletions.count ? deletions.first : nil) {
             return Self.failure(400, 81044, "Record \(missing) does not exist; no change was made.")
         }

@@ -200,6 +200,31 @@ import Testing
         #expect(await harness.expectAllValid() == [])
     }
 
+    @Test func aPlanPastTheBatchLimitIsSplitCreatesFirst() async throws {
+        let harness = try await FakeHarness.start()
+        defer { Task { await harness.stop() } }
+        let names = (0..<50).map { "host\($0).example.com" }
+        for (index, name) in names.enumerated() {
+            for octet in 0..<3 { await harness.fake.insert(zone: "example.com", name: name, type: "A", content: "10.\(index).1.\(octet)") }
+        }
+        let client = harness.client()
+        var creates: [RecordSpec] = [], deletes: [DNSRecord] = []
+        for (index, name) in names.enumerated() {
+            deletes += try #require(await client.perform(.list(name: name), deadline: .seconds(10)).listedRecords)
+            creates += (0..<4).map { spec(name, "10.\(index).2.\($0)") }
+        }
+        let before = await client.requestsSent
+        // 200 creates and 150 deletes: two transactions, the first all creates.
+        guard case .batched(let created) = await client.perform(.batch(creates: creates, deletes: deletes), deadline: .seconds(20)) else {
+            Issue.record("the split plan failed"); return
+        }
+        #expect(created.count == 200)
+        #expect(await client.requestsSent == before + 2)
+        let final = await harness.fake.records(in: "example.com")
+        #expect(Set(final.map(\.content)) == Set(creates.map(\.content)))
+        #expect(await harness.expectAllValid() == [])
+    }
+
     @Test func theFakeRejectsWhatTheDescriptionRejectsAndChangesNothing() async throws {
         guard specificationPath != nil else { print("skipped: the OpenAPI description is absent"); return }
         let harness = try await FakeHarness.start()
