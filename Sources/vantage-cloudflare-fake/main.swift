@@ -42,7 +42,9 @@ if settings.tokens.isEmpty, settings.globalKeys.isEmpty { settings.tokens = ["te
 do {
     let fake = try CloudflareFake(settings: settings)
     let baseURL = try await fake.listen(on: listen)
-    print("vantage-cloudflare-fake: serving \(baseURL) (zones \(settings.zones.joined(separator: ", ")); \(settings.specificationPath == nil ? "unvalidated" : "validating against the OpenAPI description"))")
+    let mode = settings.specificationPath == nil ? "unvalidated" : "validating against the OpenAPI description"
+    // Unbuffered, so a script waiting for this line sees it at once.
+    FileHandle.standardOutput.write(Data("vantage-cloudflare-fake: serving \(baseURL) (zones \(settings.zones.joined(separator: ", ")); \(mode))\n".utf8))
     while true { try await Task.sleep(for: .seconds(3_600)) }
 } catch {
     fail("\(error)")

@@ -135,6 +135,19 @@ import Testing
         #expect(await harness.expectAllValid() == [])
     }
 
+    @Test func aSlowAnswerIsWaitedForWithinTheDeadlineAndAbandonedPastIt() async throws {
+        let harness = try await FakeHarness.start()
+        defer { Task { await harness.stop() } }
+        let client = harness.client()
+        _ = await client.perform(.list(name: "www.example.com"), deadline: .seconds(5))
+        await harness.fake.inject(.slow(.milliseconds(300)))
+        #expect(await client.perform(.list(name: "www.example.com"), deadline: .seconds(10)) == .listed([]))
+        await harness.fake.inject(.slow(.seconds(3)), times: 10)
+        let started = ContinuousClock.now
+        #expect(await client.perform(.list(name: "www.example.com"), deadline: .milliseconds(800)) == .failed(.timedOut))
+        #expect(ContinuousClock.now - started < .seconds(3))
+    }
+
     @Test func aBatchTheAPIRefusesChangesNothing() async throws {
         let harness = try await FakeHarness.start()
         defer { Task { await harness.stop() } }

@@ -90,6 +90,20 @@ import Testing
         #expect(String(decoding: response.body, as: UTF8.self) == "www.vantage.test:\(server.address.port)")
     }
 
+    @Test func connectAddressWorksOverIPv6Loopback() async throws {
+        guard let server = try? HTTPServer(binding: SocketAddress("[::1]:0")!, handler: { request in
+            .respond(HTTPServerResponse(status: 200, text: "\(request.headers.value(of: "Host") ?? "") from \(request.peer)"))
+        }) else {
+            print("skipped: no IPv6 loopback here")
+            return
+        }
+        defer { server.stop() }
+        let response = try await HTTPClient.shared.send(HTTPRequest(url: "http://www.vantage.test:\(server.address.port)/", timeout: .seconds(5),
+                                                                    connectAddress: "::1")).get()
+        let text = String(decoding: response.body, as: UTF8.self)
+        #expect(text.hasPrefix("www.vantage.test:\(server.address.port) from [::1]:"))
+    }
+
     @Test func refusedResetAndBrokenAnswersAreNamedFailures() async throws {
         let server = try server { request in
             switch request.path {
