@@ -31,10 +31,6 @@ static inline CURLcode vantage_curl_easy_getinfo_long(CURL *handle, CURLINFO inf
     return curl_easy_getinfo(handle, info, value);
 }
 
-static inline CURLcode vantage_curl_easy_getinfo_pointer(CURL *handle, CURLINFO info, void **value) {
-    return curl_easy_getinfo(handle, info, value);
-}
-
 static inline CURLMcode vantage_curl_multi_setopt_long(CURLM *handle, CURLMoption option, long value) {
     return curl_multi_setopt(handle, option, value);
 }

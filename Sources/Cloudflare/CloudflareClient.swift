@@ -68,7 +68,9 @@ public actor CloudflareClient: DNSProvider {
 
     // MARK: - The calls
 
-    /// Every A and AAAA record named `name`, across pages.
+    /// Every A and AAAA record named `name`, across pages. One list filtered by name only, the
+    /// types kept here: half the calls of listing A and AAAA apart, under a rate limit that
+    /// matters (`type` and `content` narrow the lookup after an "already exists").
     func list(name: String, type: RecordType? = nil, content: String? = nil, until end: ContinuousClock.Instant) async throws(CloudflareError) -> [DNSRecord] {
         var records: [DNSRecord] = []
         var page = 1

@@ -65,9 +65,6 @@ public actor CloudflareFake {
 
     public func stop() { server?.stop() }
 
-    /// Whether requests are validated against a description.
-    public var validates: Bool { specification != nil }
-
     /// Queues `fault` for the next `times` requests.
     public func inject(_ fault: FakeFault, times: Int = 1) { faults.append((fault, times)) }
 
@@ -76,9 +73,6 @@ public actor CloudflareFake {
 
     /// Requests from `address` that changed the zone.
     public func writeCount(from address: String) -> Int { writes[address, default: 0] }
-
-    /// Every request received, from any address.
-    public var totalRequests: Int { requests.values.reduce(0, +) }
 
     /// The records of `zone`, in creation order.
     public func records(in zone: String) -> [FakeRecord] {

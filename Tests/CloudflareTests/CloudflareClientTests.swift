@@ -210,6 +210,8 @@ import Testing
         #expect(Dictionary(grouping: final, by: \.name).mapValues { Set($0.map(\.content)) } == desired)
         #expect(await client.requestsSent == 1 + 100 + (batch ? 100 : 900))
         #expect(await harness.fake.writeCount(from: "127.0.0.1") == (batch ? 100 : 900))
+        #expect(await harness.fake.requestCount(from: "127.0.0.1") == client.requestsSent)
+        #expect(await harness.fake.requestCount(from: "192.0.2.1") == 0)
         #expect(await harness.expectAllValid() == [])
     }
 

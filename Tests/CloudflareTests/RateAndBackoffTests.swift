@@ -55,5 +55,6 @@ import Testing
         }
         #expect(await provider.perform(.list(name: "www.example.com"), deadline: .seconds(1)) == .listed(created))
         #expect(await provider.perform(.delete(record), deadline: .seconds(1)) == .deleted)
+        #expect(await provider.calls == 6)
     }
 }
