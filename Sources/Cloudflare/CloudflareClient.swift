@@ -25,6 +25,8 @@ public actor CloudflareClient: DNSProvider {
     public static let alreadyExistsCodes: Set<Int> = [81057, 81058]
     /// The code that means a delete already happened.
     public static let alreadyGoneCode = 81044
+    /// "No route for that URI": the API has no such endpoint (a compatible API without batches).
+    public static let noRouteCode = 7000
 
     /// `sleep` and `jitter` are injected so tests are deterministic; the defaults sleep for real
     /// and draw a seed from the system.
@@ -128,11 +130,17 @@ public actor CloudflareClient: DNSProvider {
     private func batch(creates: [RecordSpec], deletes: [DNSRecord], until end: ContinuousClock.Instant) async throws(CloudflareError) -> [DNSRecord]? {
         let body = CloudflareBatchBody(deletes: deletes.map { .init(id: $0.id) }, posts: creates.map(Self.body))
         do {
-            let envelope = try await zoneCall(.post, "dns_records/batch", body: try encode(body), as: CloudflareBatchResult.self, until: end,
-                                              refreshingZoneOn404: false)
+            let envelope = try await zoneCall(.post, "dns_records/batch", body: try encode(body), as: CloudflareBatchResult.self, until: end)
             return (envelope.result?.posts ?? []).compactMap(Self.record)
         } catch {
-            guard case .api(let status, _, _) = error, status == 404 || status == 405 else { throw error }
+            switch error {
+            case .api(404, let errors, _), .api(405, let errors, _):
+                guard errors.isEmpty || errors.contains(where: { $0.code == Self.noRouteCode }) else { throw error }
+            case .htmlPage(404), .notJSON(404), .htmlPage(405), .notJSON(405):
+                break
+            default:
+                throw error
+            }
             batchAvailable = false
             return nil
         }
@@ -140,16 +148,17 @@ public actor CloudflareClient: DNSProvider {
 
     // MARK: - Zone, retries, rate limit
 
-    /// A call under `/zones/{zone_id}/`; a 404 that is not "record already gone" may mean the
-    /// cached zone id is stale, so it is looked up again and the call repeated once.
+    /// A call under `/zones/{zone_id}/`; a 404 that is neither "record already gone" nor "no
+    /// such route" may mean the cached zone id is stale, so it is looked up again and the call
+    /// repeated once.
     private func zoneCall<Result: Decodable & Sendable>(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: [UInt8]? = nil,
-                                                        as type: Result.Type, until end: ContinuousClock.Instant,
-                                                        refreshingZoneOn404: Bool = true) async throws(CloudflareError) -> CloudflareEnvelope<Result> {
+                                                        as type: Result.Type, until end: ContinuousClock.Instant) async throws(CloudflareError) -> CloudflareEnvelope<Result> {
         let zone = try await zone(until: end)
         do {
             return try await call(method, "/zones/\(zone)/\(path)", query: query, body: body, as: type, until: end)
         } catch {
-            guard refreshingZoneOn404, case .api(404, let errors, _) = error, !errors.contains(where: { $0.code == Self.alreadyGoneCode }) else { throw error }
+            guard case .api(404, let errors, _) = error, !errors.isEmpty,
+                  !errors.contains(where: { $0.code == Self.alreadyGoneCode || $0.code == Self.noRouteCode }) else { throw error }
             zoneID = nil
             let fresh = try await self.zone(until: end)
             guard fresh != zone else { throw error }

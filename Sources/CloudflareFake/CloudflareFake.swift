@@ -80,6 +80,16 @@ public actor CloudflareFake {
         return records.values.filter { $0.zoneID == id }.sorted { $0.id < $1.id }
     }
 
+    /// Gives every zone a new id, as deleting and re-adding a zone does (records move along).
+    public func renumberZones() {
+        for index in zones.indices {
+            let old = zones[index].id, new = Self.identifier(0xB000 + nextRecord + index)
+            zones[index].id = new
+            for (id, record) in records where record.zoneID == old { records[id]?.zoneID = new }
+        }
+        nextRecord += zones.count
+    }
+
     /// Adds a record directly (test setup); returns its id.
     @discardableResult
     public func insert(zone: String, name: String, type: String, content: String, ttl: Int = 1, proxied: Bool = false, comment: String? = nil) -> String {

@@ -148,6 +148,21 @@ import Testing
         #expect(ContinuousClock.now - started < .seconds(3))
     }
 
+    @Test func aStaleZoneIDIsLookedUpAgain() async throws {
+        let harness = try await FakeHarness.start()
+        defer { Task { await harness.stop() } }
+        let client = harness.client()
+        _ = await client.perform(.list(name: "www.example.com"), deadline: .seconds(5))
+        await harness.fake.renumberZones()
+        let before = await client.requestsSent
+        guard case .batched(let created) = await client.perform(.batch(creates: [spec("www.example.com", "192.0.2.5")], deletes: []), deadline: .seconds(5)) else {
+            Issue.record("a stale zone id broke the batch"); return
+        }
+        #expect(created.map(\.content) == ["192.0.2.5"])
+        #expect(await client.requestsSent == before + 3)  // 404 (7003), the zone again, the batch again
+        #expect(await harness.expectAllValid() == [])
+    }
+
     @Test func aBatchTheAPIRefusesChangesNothing() async throws {
         let harness = try await FakeHarness.start()
         defer { Task { await harness.stop() } }
