@@ -25,6 +25,8 @@ public actor CloudflareClient: DNSProvider {
     public static let alreadyExistsCodes: Set<Int> = [81057, 81058]
     /// The code that means a delete already happened.
     public static let alreadyGoneCode = 81044
+    /// Least time worth giving a retry: one API round trip from a far region with a margin.
+    static let shortestAttempt: Duration = .milliseconds(300)
     /// "No route for that URI": the API has no such endpoint (a compatible API without batches).
     public static let noRouteCode = 7000
 
@@ -214,7 +216,8 @@ public actor CloudflareClient: DNSProvider {
             retries += 1
             var delay = settings.backoff.delay(beforeRetry: retries, using: &jitter)
             if case .api(429, _, let retryAfter?) = error { delay = retryAfter }
-            guard ContinuousClock.now + delay < end else { throw timedOut ? .transport(.timedOut) : error }
+            // A retry that would have less than `shortestAttempt` left cannot succeed; report what happened.
+            guard ContinuousClock.now + delay + Self.shortestAttempt <= end else { throw timedOut ? .transport(.timedOut) : error }
             await sleep(delay)
         }
     }

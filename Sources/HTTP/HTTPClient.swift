@@ -1,5 +1,5 @@
 import CCurl
-import Foundation
+import Glibc
 import Synchronization
 
 /// The process's one HTTP client: libcurl's multi interface driven by one owner thread, so many
@@ -31,9 +31,14 @@ public final class HTTPClient: Sendable {
         guard let handle = curl_multi_init() else { preconditionFailure("curl_multi_init failed") }
         _ = vantage_curl_multi_setopt_long(handle, CURLMOPT_MAXCONNECTS, Self.connectionCacheSize)
         multi = Multi(handle: handle)
-        let thread = Thread { [self] in run() }
-        thread.name = "vantage-http-client"
-        thread.start()
+        // A plain pthread rather than Foundation's `Thread`: this module needs no Foundation.
+        var thread = pthread_t()
+        let started = pthread_create(&thread, nil, { context in
+            Unmanaged<HTTPClient>.fromOpaque(context!).takeRetainedValue().run()
+            return nil
+        }, Unmanaged.passRetained(self).toOpaque())
+        precondition(started == 0, "pthread_create failed: \(started)")
+        pthread_detach(thread)
     }
 
     /// Sends `request` and returns its response, or why there is none, by the request's timeout.

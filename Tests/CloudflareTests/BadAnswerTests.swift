@@ -3,21 +3,26 @@ import Failover
 import HTTP
 import IO
 import SansIO
+import Synchronization
 import Testing
 
 /// What a broken API or something in front of it may answer: each is a named error, retried
 /// or not as the issue says, never a crash.
 @Suite(.serialized) struct BadAnswerTests {
-    /// A server that answers every request with `reply` and counts them.
-    private func client(answering reply: HTTPServerReply, maximumBodyBytes: Int = 8 << 20, scheme: String = "http") throws -> (CloudflareClient, HTTPServer) {
-        let server = try HTTPServer(binding: SocketAddress("127.0.0.1:0")!) { _ in reply }
+    /// A server that answers request number `n` (from 0) with `reply(n, request)`.
+    private func client(answering reply: @escaping @Sendable (Int, HTTPServerRequest) -> HTTPServerReply, maximumBodyBytes: Int = 8 << 20,
+                        scheme: String = "http") throws -> (CloudflareClient, HTTPServer) {
+        let counter = Atomic<Int>(0)
+        let server = try HTTPServer(binding: SocketAddress("127.0.0.1:0")!) { request in
+            reply(counter.wrappingAdd(1, ordering: .relaxed).oldValue, request)
+        }
         let settings = CloudflareSettings(baseURL: "\(scheme)://\(server.address)/client/v4", zoneName: "example.com", credentials: .token("t"),
                                           backoff: RetryBackoff(base: .milliseconds(20), cap: .milliseconds(50)), maximumBodyBytes: maximumBodyBytes)
         return (CloudflareClient(settings: settings, jitter: SeededGenerator(seed: 1)), server)
     }
 
     private func failure(of reply: HTTPServerReply, maximumBodyBytes: Int = 8 << 20, scheme: String = "http") async throws -> (DNSFailure?, Int) {
-        let (client, server) = try client(answering: reply, maximumBodyBytes: maximumBodyBytes, scheme: scheme)
+        let (client, server) = try client(answering: { _, _ in reply }, maximumBodyBytes: maximumBodyBytes, scheme: scheme)
         defer { server.stop() }
         let response = await client.perform(.list(name: "www.example.com"), deadline: .seconds(4))
         return (response.failure, await client.requestsSent)
@@ -38,10 +43,27 @@ import Testing
         #expect(failure == .rejected("HTTP 200 with JSON that is not a Cloudflare envelope"))
     }
 
-    @Test func aProxysHTMLErrorPageIsRetriedThenUnavailable() async throws {
-        let (failure, sent) = try await failure(of: Self.body(502, "<html><body>Bad gateway</body></html>", type: "text/html"))
-        #expect(failure == .unavailable("HTTP 502 with an HTML page instead of JSON"))
-        #expect(sent >= 2)
+    /// Fails the first `failures` requests with `reply`, then answers as the API would.
+    private func recovers(after failures: Int, of reply: HTTPServerReply) async throws -> (DNSResponse, Int) {
+        let (client, server) = try client(answering: { index, request in
+            if index < failures { return reply }
+            return request.path.hasSuffix("/zones")
+                ? Self.body(200, #"{"success":true,"errors":[],"messages":[],"result":[{"id":"z1","name":"example.com"}]}"#)
+                : Self.body(200, #"{"success":true,"errors":[],"messages":[],"result":[],"result_info":{"page":1,"total_pages":1}}"#)
+        })
+        defer { server.stop() }
+        let response = await client.perform(.list(name: "www.example.com"), deadline: .seconds(20))
+        return (response, await client.requestsSent)
+    }
+
+    @Test func aProxysHTMLErrorPageIsNamedAndRetried() async throws {
+        let page = HTTPResponse(status: 502, headers: [HTTPHeader("Content-Type", "text/html")], body: Array("<html><body>Bad gateway</body></html>".utf8))
+        let error = CloudflareResponse.decode(page, as: [JSONValue].self).failure
+        #expect(error == .htmlPage(status: 502))
+        #expect(error?.dnsFailure == .unavailable("HTTP 502 with an HTML page instead of JSON"))
+        let (response, sent) = try await recovers(after: 2, of: Self.body(502, "<html><body>Bad gateway</body></html>", type: "text/html"))
+        #expect(response == .listed([]))
+        #expect(sent == 4)  // two 502s, then the zone and the list
     }
 
     @Test func aBodyPastTheCapIsNamed() async throws {
@@ -64,11 +86,16 @@ import Testing
         #expect(sent == 1)
     }
 
-    @Test func aResetMidBodyIsRetriedAsTransient() async throws {
-        let (failure, sent) = try await failure(of: .raw(Array("HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n{\"success\":tr".utf8)))
-        guard case .unavailable(let why)? = failure else { Issue.record("\(String(describing: failure))"); return }
-        #expect(why.hasPrefix("transfer failed"))
-        #expect(sent >= 2)
+    @Test func aResetMidBodyIsNamedAndRetried() async throws {
+        let truncated = HTTPServerReply.raw(Array("HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n{\"success\":tr".utf8))
+        let server = try HTTPServer(binding: SocketAddress("127.0.0.1:0")!) { _ in truncated }
+        let result = await HTTPClient.shared.send(HTTPRequest(url: "http://\(server.address)/client/v4/zones", timeout: .seconds(10)))
+        server.stop()
+        guard case .failure(let failure) = result, case .transferFailed = failure else { Issue.record("\(result)"); return }
+        #expect(CloudflareError.transport(failure).isTransient)
+        let (response, sent) = try await recovers(after: 2, of: truncated)
+        #expect(response == .listed([]))
+        #expect(sent == 4)
     }
 
     @Test func theDecoderSurvivesTwentyThousandSeededInputs() async {
