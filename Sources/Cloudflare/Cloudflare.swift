@@ -1,6 +1,7 @@
-/// Cloudflare API v4 (see ../shared/cloudflare/README.md). The DNS client — zone lookup, paginated
-/// list, create, delete, retries and deadlines — arrives with the failover-path issue; this module
-/// holds what the configuration already needs from it.
+/// Cloudflare API v4, the DNS calls Vantage makes: `GET /zones?name=` (the zone id),
+/// `GET /zones/{id}/dns_records?name=&page=&per_page=` (paginated), `POST …/dns_records`,
+/// `DELETE …/dns_records/{record}` and `POST …/dns_records/batch` (one transaction: deletes, then
+/// posts). `CloudflareClient` makes them; this namespace holds what the configuration needs.
 public enum Cloudflare {
     /// The production API base URL; configs may point `api_base_url` elsewhere (tests, compatible APIs).
     public static let defaultBaseURL = "https://api.cloudflare.com/client/v4"

@@ -86,3 +86,33 @@ package enum SystemCall {
         _ = Glibc.close(descriptor)
     }
 }
+
+extension SystemCall {
+    /// `retryingOnInterrupt` for a non-blocking descriptor: nil instead of an error when the call
+    /// would block (`EAGAIN`).
+    package static func pending<Result: BinaryInteger>(_ call: String, path: String, _ body: () -> Result) throws(SystemCallError) -> Result? {
+        while true {
+            let result = body()
+            if result != -1 { return result }
+            let code = Glibc.errno
+            if code == EAGAIN || code == EWOULDBLOCK { return nil }
+            if code != EINTR { throw SystemCallError(call: call, path: path, errno: code) }
+        }
+    }
+
+    /// Reads what a non-blocking stream socket holds into `buffer`: the byte count, 0 at end of
+    /// stream, nil when nothing is pending.
+    package static func receive(_ descriptor: Int32, into buffer: inout [UInt8]) throws(SystemCallError) -> Int? {
+        try pending("recv", path: "fd \(descriptor)") {
+            buffer.withUnsafeMutableBytes { Glibc.recv(descriptor, $0.baseAddress, $0.count, 0) }
+        }
+    }
+
+    /// Writes what a non-blocking stream socket accepts of `bytes[offset...]` (never raising
+    /// SIGPIPE): the count written, nil when the send buffer is full.
+    package static func send(_ descriptor: Int32, _ bytes: [UInt8], from offset: Int) throws(SystemCallError) -> Int? {
+        try pending("send", path: "fd \(descriptor)") {
+            bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+        }
+    }
+}

@@ -8,13 +8,17 @@ let suites: [BenchmarkSuite] = [
     probeSuite,
     simulatorSuite,
     electionSuite,
+    httpSuite,
 ]
+
+/// Suites that only mean something in a process of their own; run only when named.
+let aloneSuites: [BenchmarkSuite] = [httpIdleSuite]
 
 let usage = """
     usage: vantage-bench [SUITE...]
 
     Runs the named suites (all of them without a name) and prints one row per figure.
-    suites: \(suites.map(\.name).joined(separator: ", "))
+    suites: \(suites.map(\.name).joined(separator: ", ")); run only when named: \(aloneSuites.map(\.name).joined(separator: ", "))
     """
 
 /// The suites the command line names, or a usage error (`--help` is reported as nil).
@@ -27,11 +31,11 @@ let usage = """
         case .option(let name, _): throw ArgumentCursor.unknown(name)
         case .positional(let name):
             if name.hasPrefix("-") { throw ArgumentCursor.unexpected(name) }
-            guard suites.contains(where: { $0.name == name }) else { throw UsageError("unknown suite '\(name)'") }
+            guard (suites + aloneSuites).contains(where: { $0.name == name }) else { throw UsageError("unknown suite '\(name)'") }
             names.append(name)
         }
     }
-    return suites.filter { names.isEmpty || names.contains($0.name) }
+    return names.isEmpty ? suites : (suites + aloneSuites).filter { names.contains($0.name) }
 }
 
 let selected: [BenchmarkSuite]

@@ -21,7 +21,7 @@ import Testing
         #expect(tcp.send == Array("PING\r\n".utf8))
         #expect(tcp.expect == Array("+PONG".utf8))
         let http = try #require(plan.entries.last?.check as? HTTPCheck)
-        #expect(http.method == "HEAD")
+        #expect(http.method.rawValue == "HEAD")
         #expect(http.host == "www.example.com")
         #expect(http.expectedStatus == [200...204])
         #expect(plan.entries.allSatisfy { $0.interval == .seconds(2) && $0.timeout == .milliseconds(900) && $0.rise == 4 && $0.fall == 5 })

@@ -75,7 +75,7 @@ private let minimal = """
         ("[[check]]\ntype = \"http\"\naddress = \"203.0.113.9\"\nexpected_status = [99]", 4, "check[1].expected_status", "status codes"),
         ("[[check]]\ntype = \"http\"\naddress = \"203.0.113.9\"\nmethod = \"POST\"", 4, "check[1].method", "\"GET\" or \"HEAD\""),
         ("[[check]]\ntype = \"tcp\"\naddress = \"203.0.113.9\"\nport = 80\nrise = 0", 5, "check[1].rise", "from 1 to 100"),
-        ("[[check]]\ntype = \"http\"\naddress = \"203.0.113.9\"\ntls = true\ntls_verify = false", 5, "check[1].tls_verify", "cannot be turned off on Linux"),
+        ("[[check]]\ntype = \"http\"\naddress = \"203.0.113.9\"\nca_file = \"/etc/ca.pem\"", 4, "check[1].ca_file", "applies to https checks only"),
         ("[[check]]\nname = \"a\"\ntype = \"icmp\"\naddress = \"203.0.113.9\"\n[[check]]\nname = \"a\"\ntype = \"icmp\"\naddress = \"203.0.113.8\"", 6, "check[2].name", "used twice"),
         ("[dns]\nzone = \"example.com\"\nhostnames = [\"www.example.org\"]\naddresses = [\"203.0.113.80\"]\napi_token_env = \"X\"", 3, "dns.hostnames", "not inside the zone"),
         ("[dns]\nzone = \"example.com\"\nhostnames = [\"www.example.com\"]\naddresses = [\"203.0.113.99\"]\napi_token_env = \"X\"", 4, "dns.addresses", "no [[check]] watches it"),

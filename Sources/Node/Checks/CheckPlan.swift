@@ -37,7 +37,8 @@ public struct CheckPlan: Sendable {
                 throw CheckSetupError(check: check.name, reason: "needs the http settings and a port")
             }
             return try HTTPCheck(address: check.address, port: port, path: http.path, method: http.method, host: http.host,
-                                 tls: http.tls, expectedStatus: http.expectedStatus, bodyContains: http.bodyContains)
+                                 tls: http.tls, tlsVerify: http.tlsVerify, caFile: http.caFile,
+                                 expectedStatus: http.expectedStatus, bodyContains: http.bodyContains)
         }
     }
 }

@@ -57,6 +57,7 @@ extension VantageConfig {
                 lines.append("expected_status = [\(statuses.joined(separator: ", "))]")
                 if let body = http.bodyContains { lines.append("body_contains = \(quoted(body))") }
                 lines += ["tls = \(http.tls)", "tls_verify = \(http.tlsVerify)"]
+                if let caFile = http.caFile { lines.append("ca_file = \(quoted(caFile))") }
             }
         }
         if let dns {

@@ -95,12 +95,16 @@ public struct VantageConfig: Sendable, Equatable {
     public struct HTTPCheck: Sendable, Equatable {
         public var method: String
         public var path: String
-        /// Host header (and TLS server name); defaults to the address.
+        /// The name the check speaks as while connecting to the address: Host header, TLS server
+        /// name and the name the certificate is verified against; defaults to the address.
         public var host: String?
         public var expectedStatus: [ClosedRange<Int>]
         public var bodyContains: String?
         public var tls: Bool
+        /// Off: the certificate is not checked at all (logged in the check's label).
         public var tlsVerify: Bool
+        /// A PEM bundle of CAs to trust instead of the system store.
+        public var caFile: String? = nil
     }
 
     /// How the DNS API authenticates; secrets are never inline.

@@ -141,19 +141,19 @@ struct VantageConfigParser {
         let send = table.string("send"), expect = table.string("expect")
         let method = table.string("method"), path = table.string("path"), host = table.string("host")
         let statuses = parseStatuses(table)
-        let body = table.string("body_contains"), tlsVerify = table.bool("tls_verify")
+        let body = table.string("body_contains"), tlsVerify = table.bool("tls_verify"), caFile = table.string("ca_file")
         guard let kind, let address, Names.isIPAddress(address) else { return nil }
 
         var resolvedPort = port
         var http: VantageConfig.HTTPCheck?
         switch kind {
         case .icmp:
-            for key in ["port", "send", "expect", "method", "path", "host", "expected_status", "body_contains", "tls", "tls_verify"] where table.has(key) {
+            for key in ["port", "send", "expect", "method", "path", "host", "expected_status", "body_contains", "tls", "tls_verify", "ca_file"] where table.has(key) {
                 table.error(key, "does not apply to an icmp check")
             }
         case .tcp:
             if port == nil, !table.has("port") { table.error("port", "missing: a tcp check needs the port to connect to") }
-            for key in ["method", "path", "host", "expected_status", "body_contains", "tls", "tls_verify"] where table.has(key) {
+            for key in ["method", "path", "host", "expected_status", "body_contains", "tls", "tls_verify", "ca_file"] where table.has(key) {
                 table.error(key, "applies to http checks only")
             }
         case .http:
@@ -161,15 +161,11 @@ struct VantageConfigParser {
             if let method, !["GET", "HEAD"].contains(method) { table.error("method", "expected \"GET\" or \"HEAD\", found \"\(method)\"") }
             if let path, !path.hasPrefix("/") { table.error("path", "must start with '/'") }
             if let host, !Names.isHostname(host) { table.error("host", "'\(host)' is not a valid host name") }
-            if tlsVerify == false {
-                // Linux's URLSession (libcurl underneath) never hands server-trust decisions to
-                // the application, so the opt-out cannot be honoured; refusing beats ignoring it.
-                table.error("tls_verify", "cannot be turned off on Linux (URLSession always verifies); use a certificate this host trusts, or a tcp check")
-            }
+            if caFile != nil, !tls { table.error("ca_file", "applies to https checks only (tls = true)") }
             resolvedPort = port ?? (tls ? 443 : 80)
             http = VantageConfig.HTTPCheck(method: method ?? "GET", path: path ?? "/", host: host,
                                            expectedStatus: statuses ?? [200...399], bodyContains: body, tls: tls,
-                                           tlsVerify: tlsVerify ?? true)
+                                           tlsVerify: tlsVerify ?? true, caFile: caFile)
         }
         let name = table.string("name") ?? "\(kind.rawValue) \(address)\(resolvedPort.map { ":\($0)" } ?? "")"
         locations.record("\(index).name", table, table.has("name") ? "name" : "address")
