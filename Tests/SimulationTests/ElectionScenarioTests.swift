@@ -4,8 +4,10 @@ import Testing
 @testable import Simulator
 
 /// The figures issue 4 asks of the election, in virtual time over the three-region WAN with the
-/// default timeouts; the election invariants (one leader per term, no overlapping leases, terms
-/// and votes never going back) are checked after every event of every run.
+/// default timeouts; the election invariants (`ElectionInvariants`: one leader per term, no
+/// overlapping leases, every lease backed by a round a majority received, durable terms and votes
+/// never going back, one vote per term on the wire, nothing sent ahead of the disk) are checked
+/// after every event of every run. Each invariant's own test is in `ElectionInvariantTests`.
 @Suite struct ElectionScenarioTests {
     @Test func leaderCrashElectsANewLeaseHolderQuickly() async {
         let runs = await ScenarioRuns.run(.leaderCrash, seeds: 1...500)
