@@ -54,7 +54,8 @@ extension Scenario {
     /// a valid lease (`election_s`), and the vote rounds it took (`split_vote_rounds` = campaigns − 1).
     public static let leaderCrash = Scenario(
         name: "leader-crash", summary: "the leader crashes; election_s until a new leader holds a valid lease",
-        defaultNodes: 3, defaultDuration: .seconds(30)
+        defaultNodes: 3, defaultDuration: .seconds(30), minimumNodes: 3,
+        livenessFailures: ["no_initial_leader", "no_new_leader"]
     ) { seed, settings in
         var random = SeededGenerator(seed: seed).derived(stream: electionStream)
         let simulation = electionCluster(settings).simulation(seed: seed)
@@ -68,9 +69,9 @@ extension Scenario {
         let elected = runUntil(simulation, end: crashTime + settings.duration, step: .milliseconds(1)) { simulation in
             ElectionCluster.leaseHolder(in: simulation).map { $0 != leader } ?? false
         }
-        let cap = settings.duration.seconds
-        return ScenarioRun(simulation, measurements: [
-            Measurement("election_s", elected.map { ($0 - crashTime).seconds } ?? cap, .distribution),
+        // A seed without a new leader reports no election_s (not a capped figure): it is a
+        // liveness failure, counted in no_new_leader.
+        return ScenarioRun(simulation, measurements: (elected.map { [Measurement("election_s", ($0 - crashTime).seconds, .distribution)] } ?? []) + [
             Measurement("split_vote_rounds", Double(max(0, tally.campaignTerms.count - 1)), .distribution),
             Measurement("no_new_leader", elected == nil ? 1 : 0, .sum),
         ])
@@ -80,7 +81,7 @@ extension Scenario {
     /// (thesis §9.6), so `leader_changes_on_rejoin` is 0.
     public static let rejoin = Scenario(
         name: "rejoin", summary: "a follower is partitioned away for 60 s and rejoins; leader_changes_on_rejoin",
-        defaultNodes: 3, defaultDuration: .seconds(60)
+        defaultNodes: 3, defaultDuration: .seconds(60), minimumNodes: 3, livenessFailures: ["no_initial_leader"]
     ) { seed, settings in
         var random = SeededGenerator(seed: seed).derived(stream: electionStream)
         let simulation = electionCluster(settings).simulation(seed: seed)
@@ -112,7 +113,7 @@ extension Scenario {
     public static let partialPartition = Scenario(
         name: "partial-partition",
         summary: "5 nodes, two followers cut from the leader, then a majorities ring; leader availability",
-        defaultNodes: 5, defaultDuration: .seconds(120)
+        defaultNodes: 5, defaultDuration: .seconds(120), minimumNodes: 5, livenessFailures: ["no_initial_leader"]
     ) { seed, settings in
         let simulation = electionCluster(settings).simulation(seed: seed)
         guard let leader = stableLeader(simulation), settings.nodes >= 5 else {
@@ -154,7 +155,8 @@ extension Scenario {
     /// valid lease (`minority_lease_samples` = 0), and the majority elects a leader (`majority_election_s`).
     public static let minority = Scenario(
         name: "minority", summary: "the leader's region is isolated; it must never hold a valid lease",
-        defaultNodes: 9, defaultDuration: .seconds(60)
+        defaultNodes: 9, defaultDuration: .seconds(60), minimumNodes: 3,
+        livenessFailures: ["no_initial_leader", "no_majority_leader"]
     ) { seed, settings in
         let cluster = electionCluster(settings)
         let simulation = cluster.simulation(seed: seed)
@@ -175,11 +177,11 @@ extension Scenario {
             ElectionCluster.leaseHolder(in: simulation).map { cluster.configuration.region(of: $0) != region } ?? false
         }
         _ = simulation.run(until: cutTime + settings.duration)
+        // A majority side that elects nobody is a liveness failure, not a capped figure.
         return ScenarioRun(simulation, measurements: [
             Measurement("minority_lease_samples", Double(minoritySamples), .sum),
-            Measurement("majority_election_s", elected.map { ($0 - cutTime).seconds } ?? settings.duration.seconds,
-                        .distribution),
-        ])
+            Measurement("no_majority_leader", elected == nil ? 1 : 0, .sum),
+        ] + (elected.map { [Measurement("majority_election_s", ($0 - cutTime).seconds, .distribution)] } ?? []))
     }
 
     /// Random loss, duplication, reordering, partitions, crashes and restarts, pauses, the leader
@@ -188,10 +190,14 @@ extension Scenario {
     /// every event. Then the world stabilises (every cut healed, clean links, a healthy disk, every
     /// node up): a lease holder must appear within ``stableElectionBound`` and still be there 5 s
     /// later (`no_leader_when_stable`, the liveness half of DESIGN.md invariant 5).
+    ///
+    /// Every other seed (or every seed with `extremeClocks: true`) puts each clock at an end of
+    /// the drift range, the adversarial case the lease derivation must survive.
     static func electionSwarm(seed: UInt64, settings: Settings, drift: Int64, durableStore: Bool,
-                              disk: DiskConditions = .instant) -> ScenarioRun {
+                              disk: DiskConditions = .instant, extremeClocks: Bool? = nil) -> ScenarioRun {
         var cluster = electionCluster(settings, drift: drift)
         cluster.durableStore = durableStore
+        cluster.configuration.clockRatesAtExtremes = extremeClocks ?? seed.isMultiple(of: 2)
         cluster.configuration.disk = disk
         let simulation = cluster.simulation(seed: seed)
         let plan = SwarmPlan(generator: SeededGenerator(seed: seed).derived(stream: electionStream),
@@ -282,7 +288,7 @@ extension Scenario {
     /// The election swarm with drift inside the default bound (4.9 % against the 5 % the lease allows).
     public static let electionSwarm = Scenario(
         name: "election-swarm", summary: "random faults and clock drift within the bound, then liveness once stable",
-        defaultNodes: 5, defaultDuration: .seconds(120)
+        defaultNodes: 5, defaultDuration: .seconds(120), livenessFailures: ["no_leader_when_stable"]
     ) { seed, settings in
         electionSwarm(seed: seed, settings: settings, drift: 49_000_000, durableStore: true)
     }
@@ -304,7 +310,7 @@ extension Scenario {
     /// for their write, a failed write drops them, a crash loses a write in flight.
     public static let electionDiskSwarm = Scenario(
         name: "election-swarm-disk", summary: "the election swarm with slow and failing term-and-vote writes",
-        defaultNodes: 5, defaultDuration: .seconds(120)
+        defaultNodes: 5, defaultDuration: .seconds(120), livenessFailures: ["no_leader_when_stable"]
     ) { seed, settings in
         electionSwarm(seed: seed, settings: settings, drift: 49_000_000, durableStore: true, disk: swarmDisk(seed: seed))
     }

@@ -27,6 +27,12 @@ public struct Scenario: Sendable {
     public let defaultNodes: Int
     public let defaultDuration: Duration
     public let defaultLoss: Double
+    /// The smallest cluster on which the scenario can do what it measures (a leader crash needs a
+    /// majority left over); the CLI refuses a smaller `--nodes` rather than report a capped figure.
+    public let minimumNodes: Int
+    /// Per-seed `.sum` measurements that must be 0 for the run to count as a success: liveness
+    /// failures such as `no_new_leader`, which the CLI turns into a failure exit.
+    public let livenessFailures: [String]
     private let body: @Sendable (_ seed: UInt64, _ settings: Settings) -> ScenarioRun
 
     /// Options with the scenario's defaults filled in.
@@ -37,18 +43,26 @@ public struct Scenario: Sendable {
     }
 
     public init(name: String, summary: String, defaultNodes: Int = 9, defaultDuration: Duration,
-                defaultLoss: Double = 0, run: @escaping @Sendable (_ seed: UInt64, _ settings: Settings) -> ScenarioRun) {
+                defaultLoss: Double = 0, minimumNodes: Int = 1, livenessFailures: [String] = [],
+                run: @escaping @Sendable (_ seed: UInt64, _ settings: Settings) -> ScenarioRun) {
         self.name = name
         self.summary = summary
         self.defaultNodes = defaultNodes
         self.defaultDuration = defaultDuration
         self.defaultLoss = defaultLoss
+        self.minimumNodes = minimumNodes
+        self.livenessFailures = livenessFailures
         body = run
     }
 
     public func settings(_ options: ScenarioOptions) -> Settings {
         Settings(nodes: options.nodes ?? defaultNodes, duration: options.duration ?? defaultDuration,
                  loss: options.loss ?? defaultLoss)
+    }
+
+    /// The liveness failures of one run (the names in ``livenessFailures`` it reports as non-zero).
+    public func livenessFailures(of run: ScenarioRun) -> [String] {
+        livenessFailures.filter { name in run.measurements.contains { $0.name == name && $0.value > 0 } }
     }
 
     /// Runs one seed.

@@ -105,7 +105,14 @@ public final class Simulation {
             let identity = NodeIdentity(index: index, region: configuration.region(of: index))
             let skew = Duration.nanoseconds(Int64(Double(configuration.maxClockSkew.nanoseconds) * world.nextUnit()))
             let maxDrift = configuration.maxDriftPartsPerBillion
-            let drift = maxDrift == 0 ? 0 : Int64.random(in: -maxDrift...maxDrift, using: &world)
+            let drift: Int64
+            if maxDrift == 0 {
+                drift = 0
+            } else if configuration.clockRatesAtExtremes {
+                drift = world.nextUnit() < 0.5 ? -maxDrift : maxDrift
+            } else {
+                drift = Int64.random(in: -maxDrift...maxDrift, using: &world)
+            }
             let random = root.derived(stream: Stream.nodeBase + UInt64(index))
             nodes.append(Node(identity: identity, clock: NodeClock(skew: skew, driftPartsPerBillion: drift),
                               random: random, processRandom: random))

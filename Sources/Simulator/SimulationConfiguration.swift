@@ -10,6 +10,9 @@ public struct SimulationConfiguration: Sendable {
     public var maxClockSkew: Duration
     /// Each node's clock rate error is drawn from `[-maxDrift, +maxDrift]` parts per billion.
     public var maxDriftPartsPerBillion: Int64
+    /// Put every clock at an end of the drift range (`±maxDrift`, by a coin flip per node) instead
+    /// of anywhere between: the adversarial case of a slow leader among fast followers.
+    public var clockRatesAtExtremes = false
     /// Nodes boot at a uniformly random true time in `[0, startSpread)`.
     public var startSpread: Duration
     /// Number of events kept for violation reports.

@@ -89,6 +89,9 @@ public enum SimulateCommand: Command {
             }
         }
         guard let scenario else { throw UsageError("option --scenario is required") }
+        if let nodes = options.nodes, nodes < scenario.minimumNodes {
+            throw UsageError("--nodes \(nodes): scenario \(scenario.name) needs at least \(scenario.minimumNodes) nodes")
+        }
         if seed != nil, seedCount != nil { throw UsageError("give either --seed or --seeds, not both") }
         let seeds = seed.map { [$0] } ?? (1...UInt64(seedCount ?? 1)).map { $0 }
         return Invocation(scenario: scenario, options: options, seeds: seeds, json: json,
@@ -114,6 +117,11 @@ public enum SimulateCommand: Command {
             if !same { failures.append("seed \(pair[0].seed) is not deterministic\nreplay: \(invocation.replay(seed: pair[0].seed)) --check-determinism") }
         }
         for run in firstRuns { if run.violation != nil { failures.append("replay: \(invocation.replay(seed: run.seed))") } }
+        for run in firstRuns {
+            let missed = invocation.scenario.livenessFailures(of: run)
+            guard !missed.isEmpty else { continue }
+            failures.append("seed \(run.seed): liveness failure (\(missed.joined(separator: ", ")))\nreplay: \(invocation.replay(seed: run.seed))")
+        }
         if invocation.json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]

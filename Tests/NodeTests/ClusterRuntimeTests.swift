@@ -108,4 +108,97 @@ import Wire
         a.send(.vote, body: [], to: "nobody")
         #expect(a.dropCounts["unknown_peer"] == 1)
     }
+
+    /// A term store whose writes wait until the test lets them through (or fail).
+    final class GatedTermStore: TermStore, @unchecked Sendable {
+        struct Refused: Error {}
+        private let lock = NSLock()
+        private let gate = DispatchSemaphore(value: 0)
+        private var waiting = 0
+        private var failing = false
+        private var stored: PersistentState?
+
+        func load() throws -> PersistentState? { lock.withLock { stored } }
+
+        func save(_ state: PersistentState) throws {
+            lock.withLock { waiting += 1 }
+            gate.wait()
+            try lock.withLock {
+                waiting -= 1
+                if failing { throw Refused() }
+                stored = state
+            }
+        }
+
+        var waitingWrites: Int { lock.withLock { waiting } }
+        var saved: PersistentState? { lock.withLock { stored } }
+        func release(failing: Bool = false) {
+            lock.withLock { self.failing = failing }
+            gate.signal()
+        }
+    }
+
+    /// Every vote answer that reaches a transport, collected by one reader (an `AsyncStream` has
+    /// one consumer, and cancelling it ends the stream).
+    final class VoteAnswers: @unchecked Sendable {
+        private let lock = NSLock()
+        private var answers: [ElectionMessage] = []
+        private var reader: Task<Void, Never>?
+
+        init(_ transport: ClusterTransport) {
+            reader = Task { [weak self] in
+                for await envelope in transport.incoming {
+                    guard let message = try? ElectionMessage.decode(envelope.body), case .voteResponse = message else { continue }
+                    self?.lock.withLock { self?.answers.append(message) }
+                }
+            }
+        }
+
+        var all: [ElectionMessage] { lock.withLock { answers } }
+        func stop() { reader?.cancel() }
+    }
+
+    /// The runtime carries `.persist` out off the actor: while the fsync is stuck the agent still
+    /// answers, and the grant leaves only once the write is durable; a failed write sends nothing
+    /// and the node is back in its durable term.
+    @Test func voteGrantWaitsForItsWriteAndAFailedWriteSendsNothing() async throws {
+        let sockets = try (0..<2).map { _ in try UDPSocket(binding: SocketAddress("127.0.0.1:0")!) }
+        let a = try transport("a", peers: ["b": sockets[1].localAddress], socket: sockets[0])
+        let b = try transport("b", peers: ["a": sockets[0].localAddress], socket: sockets[1])
+        defer { a.stop(); b.stop() }
+        let store = GatedTermStore()
+        let settings = ElectionSettings(electionTimeoutMin: .milliseconds(200), electionTimeoutMax: .milliseconds(400),
+                                        heartbeatInterval: .milliseconds(50), leaseMargin: .milliseconds(20))
+        let service = try AgentRuntime(
+            myself: MemberID(name: "a", address: sockets[0].localAddress.description), seeds: [], voters: ["a", "b", "c"],
+            election: settings, persisted: try store.load() ?? .initial, store: store,
+            failover: FailoverSettings(myself: "a", voters: ["a", "b", "c"], checks: []), transport: a,
+            clock: MonotonicClock(), seed: 7, performDNS: nil)
+        let router = Task { for await envelope in a.incoming { await service.receive(envelope) } }
+        let answers = VoteAnswers(b)
+        defer { router.cancel(); answers.stop() }
+        await service.start()
+        try await Task.sleep(for: .milliseconds(300))  // past the boot's vote refusal (200 ms)
+
+        b.send(.election, body: ElectionMessage.voteRequest(term: 5, isTransfer: false).encoded(), to: "a")
+        #expect(await eventually(within: 5) { store.waitingWrites == 1 })
+        #expect(await service.leadership().term == 5)  // the actor answers while the fsync is stuck
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(answers.all.isEmpty, "a grant went out before its write was durable")
+        store.release()
+        #expect(await eventually(within: 5) { answers.all == [.voteResponse(term: 5, granted: true)] })
+        #expect(store.saved == PersistentState(currentTerm: 5, votedFor: "b"))
+
+        b.send(.election, body: ElectionMessage.voteRequest(term: 6, isTransfer: false).encoded(), to: "a")
+        #expect(await eventually(within: 5) { store.waitingWrites == 1 })
+        store.release(failing: true)
+        #expect(await eventually(within: 5) { await service.failedWrites == 1 })
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(answers.all == [.voteResponse(term: 5, granted: true)], "the failed write's grant went out")
+        let after = await service.leadership()
+        // Back in its durable term; its own timer may have started a pre-vote since (which raises no term).
+        #expect(after.term == 5 && [.follower, .preCandidate].contains(after.role), "\(after)")
+        // Later writes (its own campaigns) go through again once the disk is let through.
+        for _ in 0..<20 { store.release() }
+    }
 }

@@ -70,6 +70,28 @@ import Wire
         #expect(run.standardOutput.isEmpty)
     }
 
+    /// A scenario that cannot do what it measures on so few nodes refuses the size (exit 2, naming
+    /// the minimum) instead of reporting a capped figure as a success.
+    @Test func simulateRefusesAClusterTooSmallForTheScenario() throws {
+        let message = "--nodes 1: scenario leader-crash needs at least 3 nodes"
+        #expect(throws: UsageError(message)) { try SimulateCommand.parse(["--scenario", "leader-crash", "--nodes", "1"]) }
+        let run = try VantageProcess.run(["simulate", "--scenario", "leader-crash", "--nodes", "1"])
+        #expect(run.status == 2)
+        #expect(run.standardError.hasPrefix("vantage simulate: \(message)\n"))
+        #expect(run.standardOutput.isEmpty)
+        #expect(try SimulateCommand.parse(["--scenario", "leader-crash", "--nodes", "3"]).options.nodes == 3)
+    }
+
+    /// No new leader within the scenario's time is a liveness failure: exit 1 with the replay line.
+    @Test func simulateFailsWhenNoNewLeaderIsElected() throws {
+        // 100 ms after the crash no node can have a lease yet (followers refuse votes for 1.5 s).
+        let run = try VantageProcess.run(["simulate", "--scenario", "leader-crash", "--seed", "3", "--duration", "100ms"])
+        #expect(run.status == 1)
+        #expect(run.standardOutput.contains("no_new_leader"))
+        #expect(!run.standardOutput.contains("election_s_max"), "no capped figure is reported")
+        #expect(run.standardError.contains("seed 3: liveness failure (no_new_leader)\nreplay: vantage simulate --scenario leader-crash --seed 3 --duration 100ms"))
+    }
+
     @Test func simulateHelpKeepsColumnsApartAndStatesEachScenariosNodes() throws {
         let lines = SimulateCommand.usage.components(separatedBy: "\n")
         let rows = lines.drop { !$0.hasPrefix("scenarios") }.dropFirst()
