@@ -19,42 +19,60 @@ import Wire
 
     /// One zone the agents write to, counting writes per writer.
     final class Zone: Sendable {
+        /// How long a write takes to apply (a slow provider).
+        let writeDelay: Duration
+        init(writeDelay: Duration = .zero) { self.writeDelay = writeDelay }
+
         private struct State {
             var records: [DNSRecord] = pool.enumerated().map {
                 DNSRecord(id: "seed-\($0.offset)", name: name, type: .a, content: $0.element, proxied: false, ttl: 60)
             }
             var writes: [(writer: String, request: DNSRequest)] = []
             var nextID = 0
+            var writesStarted = 0
+            var lastApplied: ContinuousClock.Instant?
         }
         private let state = Mutex(State())
 
-        func perform(_ request: DNSRequest, by writer: String) -> DNSResponse {
-            state.withLock { state in
-                switch request {
-                case .list(let name): return .listed(state.records.filter { $0.name == name })
-                case .create(let spec):
-                    state.writes.append((writer, request))
-                    state.nextID += 1
-                    let record = spec.record(id: "rec-\(state.nextID)")
-                    state.records.append(record)
-                    return .created(record)
-                case .delete(let record):
-                    state.writes.append((writer, request))
-                    state.records.removeAll { $0.id == record.id }
-                    return .deleted
-                case .batch(let creates, let deletes):
-                    state.writes.append((writer, request))
-                    let gone = Set(deletes.map(\.id))
-                    state.records.removeAll { gone.contains($0.id) }
-                    let made = creates.map { spec -> DNSRecord in
-                        state.nextID += 1
-                        return spec.record(id: "rec-\(state.nextID)")
-                    }
-                    state.records += made
-                    return .batched(created: made)
-                }
+        func perform(_ request: DNSRequest, by writer: String) async -> DNSResponse {
+            if request.isWrite, writeDelay > .zero {
+                state.withLock { $0.writesStarted += 1 }
+                try? await Task.sleep(for: writeDelay)
+            }
+            return state.withLock { state in
+                if request.isWrite { state.lastApplied = .now }
+                return apply(request, by: writer, to: &state)
             }
         }
+
+        private func apply(_ request: DNSRequest, by writer: String, to state: inout State) -> DNSResponse {
+            switch request {
+            case .list(let name): return .listed(state.records.filter { $0.name == name })
+            case .create(let spec):
+                state.writes.append((writer, request))
+                state.nextID += 1
+                let record = spec.record(id: "rec-\(state.nextID)")
+                state.records.append(record)
+                return .created(record)
+            case .delete(let record):
+                state.writes.append((writer, request))
+                state.records.removeAll { $0.id == record.id }
+                return .deleted
+            case .batch(let creates, let deletes):
+                state.writes.append((writer, request))
+                let gone = Set(deletes.map(\.id))
+                state.records.removeAll { gone.contains($0.id) }
+                let made = creates.map { spec -> DNSRecord in
+                    state.nextID += 1
+                    return spec.record(id: "rec-\(state.nextID)")
+                }
+                state.records += made
+                return .batched(created: made)
+            }
+        }
+
+        var writesStarted: Int { state.withLock { $0.writesStarted } }
+        var lastApplied: ContinuousClock.Instant? { state.withLock { $0.lastApplied } }
 
         var addresses: Set<String> { state.withLock { Set($0.records.map(\.content)) } }
         var writes: [(writer: String, request: DNSRequest)] { state.withLock { $0.writes } }
@@ -88,7 +106,7 @@ import Wire
                 myself: name, voters: names,
                 checks: Self.pool.map { LocalViews.Check(id: "tcp \($0)", address: $0, rise: 1, fall: 1) },
                 minPeersAgree: 1, voteInterval: .seconds(1), dns: DNSTarget(hostnames: [Self.name], pool: Self.pool))
-            let perform: AgentRuntime.PerformDNS? = zone.map { zone in { @Sendable request, _ in zone.perform(request, by: name) } }
+            let perform: AgentRuntime.PerformDNS? = zone.map { zone in { @Sendable request, _ in await zone.perform(request, by: name) } }
             let runtime = try AgentRuntime(
                 myself: MemberID(name: name, address: addresses[name]!.description), seeds: seeds, swim: swim,
                 voters: names, election: ElectionSettings(), persisted: data.persisted, store: data.termStore,
@@ -205,5 +223,31 @@ import Wire
         #expect(zone.writes.count == 2)
         #expect(zone.writes.allSatisfy { $0.writer == leader })
         #expect(zone.addresses == Set(Self.pool))
+    }
+
+    /// A leader stopping gracefully lets a write in flight finish before it hands over, so the
+    /// successor's lease (which a transfer grants at once) never overlaps the write.
+    @Test func aGracefulStopWaitsForTheWriteInFlightBeforeHandingOver() async throws {
+        let names = ["fra", "iad", "sin"]
+        let zone = Zone(writeDelay: .milliseconds(400))
+        let cluster = try agents(names, zone: zone)
+        defer { stop(cluster) }
+        for agent in cluster.values { await agent.runtime.start() }
+        #expect(await eventually(within: 15) { await permits(cluster, among: names).count == 1 })
+        let leader = try #require(await permits(cluster, among: names).keys.first)
+        // Everyone but the leader sees 192.0.2.3 down: two agents agree, the leader deletes.
+        for name in names {
+            for address in Self.pool {
+                await cluster[name]!.runtime.checkResult(CheckResult(success: address != "192.0.2.3" || name == leader, time: .zero),
+                                                         check: "tcp \(address)")
+            }
+        }
+        #expect(await eventually(within: 10) { zone.writesStarted == 1 })
+        await cluster[leader]!.runtime.shutDown()
+        let returned = ContinuousClock.now
+        let applied = try #require(zone.lastApplied, "the write in flight was answered before the hand-over")
+        #expect(applied <= returned)
+        let rest = names.filter { $0 != leader }
+        #expect(await eventually(within: 10) { await permits(cluster, among: rest).count == 1 })
     }
 }

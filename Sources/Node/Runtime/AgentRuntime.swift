@@ -42,6 +42,8 @@ public actor AgentRuntime {
     private var timers: (membership: CoreTimer, election: CoreTimer, failover: CoreTimer) = (CoreTimer(), CoreTimer(), CoreTimer())
     private var forwardedLeadership: Leadership?
     private var started = false
+    /// Set by `shutDown`: no new DNS call starts.
+    private var stopping = false
 
     /// Envelopes whose body did not decode, by kind (dropped and counted).
     public private(set) var malformedMessages: [MessageKind: Int] = [:]
@@ -109,9 +111,21 @@ public actor AgentRuntime {
                                      rng: &random.failover))
     }
 
-    /// Graceful stop: the leader hands leadership over (Raft thesis §3.10), the agent leaves the
-    /// membership (SWIM §4.3), and every timer stops.
-    public func shutDown() {
+    /// Graceful stop: no new DNS call starts, a write in flight is answered or reaches its deadline,
+    /// then the leader hands leadership over (Raft thesis §3.10), the agent leaves the membership
+    /// (SWIM §4.3), and every timer stops.
+    ///
+    /// The wait matters: a transfer lets the successor take a lease at once instead of after the
+    /// old lease ran out, so a write of the old leader still in flight could otherwise land inside
+    /// the successor's lease. It lasts at most one request deadline.
+    public func shutDown() async {
+        stopping = true
+        if let call = failover.leaderState?.inFlight, call.request.isWrite {
+            let deadline = clock.now() + call.deadline
+            while failover.leaderState?.inFlight?.id == call.id, clock.now() < deadline {
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+        }
         let now = clock.now()
         carry(election.onShutdown(now: now))
         carry(membership.onLeave(now: now))
@@ -173,7 +187,7 @@ public actor AgentRuntime {
             switch directive {
             case .send(let message, let voter): transport.send(.vote, body: message.encoded(), to: voter)
             case .dns(let call):
-                guard let performDNS else { continue }
+                guard let performDNS, !stopping else { continue }
                 Task { [weak self] in
                     let response = await performDNS(call.request, call.deadline)
                     await self?.dnsAnswered(response, to: call.id)

@@ -91,14 +91,16 @@ extension Scenario {
 
     public static let endpointDown = Scenario(
         name: "endpoint-down", summary: "an endpoint dies; failover_s, decision_overhead_s, api_calls_per_failover",
-        defaultDuration: .seconds(20)
+        defaultDuration: .seconds(20), minimumNodes: 3,
+        livenessFailures: ["no_settled_leader", "not_failed_over"]
     ) { seed, settings in
         endpointOutage(seed: seed, settings: settings, recoverAfter: nil)
     }
 
     public static let endpointRecover = Scenario(
         name: "endpoint-recover", summary: "an endpoint dies for 15 s and comes back; recovery_s",
-        defaultDuration: .seconds(20)
+        defaultDuration: .seconds(20), minimumNodes: 3,
+        livenessFailures: ["no_settled_leader", "not_failed_over", "not_recovered", "duplicate_records"]
     ) { seed, settings in
         endpointOutage(seed: seed, settings: settings, recoverAfter: .seconds(15))
     }
@@ -107,7 +109,8 @@ extension Scenario {
     /// must stay in DNS, with `min_peers_agree = 1` it is removed.
     public static let pathFailure = Scenario(
         name: "path-failure", summary: "an endpoint fails from one region only; removed with min_peers_agree 1, kept with 3",
-        defaultDuration: .seconds(30)
+        defaultDuration: .seconds(30), minimumNodes: 4,
+        livenessFailures: ["no_settled_leader"]
     ) { seed, settings in
         var measurements: [Measurement] = []
         var last: Simulation?
@@ -132,7 +135,8 @@ extension Scenario {
     /// Every address of the name fails: the last record stays (fail open) and one alert is raised.
     public static let allDown = Scenario(
         name: "all-down", summary: "every address of the name fails; the last record stays, one all-down alert",
-        defaultDuration: .seconds(60)
+        defaultDuration: .seconds(60), minimumNodes: 3,
+        livenessFailures: ["no_settled_leader"]
     ) { seed, settings in
         let cluster = failoverCluster(settings)
         return afterSettling(cluster, seed: seed) { simulation, leader in
@@ -154,7 +158,8 @@ extension Scenario {
     /// An endpoint flaps (down 2 s, up 2 s) for the run: hysteresis (fall 3 at 1 s) keeps DNS still.
     public static let endpointFlap = Scenario(
         name: "endpoint-flap", summary: "an endpoint flaps every 2 s; dns_writes_per_hour bounded by hysteresis",
-        defaultDuration: .seconds(3_600)
+        defaultDuration: .seconds(3_600), minimumNodes: 3,
+        livenessFailures: ["no_settled_leader"]
     ) { seed, settings in
         let cluster = failoverCluster(settings)
         return afterSettling(cluster, seed: seed) { simulation, leader in
@@ -173,7 +178,8 @@ extension Scenario {
     /// The leader crashes the moment it sends the delete: the next leader finishes the job.
     public static let leaderCrashMidReconcile = Scenario(
         name: "leader-crash-mid-reconcile", summary: "the leader crashes as it sends a delete; the next leader converges",
-        defaultDuration: .seconds(30)
+        defaultDuration: .seconds(30), minimumNodes: 3,
+        livenessFailures: ["no_settled_leader", "unconverged", "duplicate_records"]
     ) { seed, settings in
         let cluster = failoverCluster(settings)
         return afterSettling(cluster, seed: seed) { simulation, leader in
@@ -194,7 +200,8 @@ extension Scenario {
     /// old lease has run out.
     public static let partitionDuringFailover = Scenario(
         name: "partition-during-failover", summary: "the leader's region is cut off as an endpoint dies; the minority never writes",
-        defaultDuration: .seconds(40)
+        defaultDuration: .seconds(40), minimumNodes: 3,
+        livenessFailures: ["no_settled_leader", "not_failed_over"]
     ) { seed, settings in
         let cluster = failoverCluster(settings)
         return afterSettling(cluster, seed: seed) { simulation, leader in
@@ -220,7 +227,8 @@ extension Scenario {
     /// recovers; afterwards DNS converges with no duplicate and no lost record.
     public static let apiStorm = Scenario(
         name: "api-storm", summary: "429/5xx for 3 minutes during a failure and recovery; converges afterwards",
-        defaultDuration: .seconds(300)
+        defaultDuration: .seconds(300), minimumNodes: 3,
+        livenessFailures: ["no_settled_leader", "unconverged", "duplicate_records"]
     ) { seed, settings in
         let cluster = failoverCluster(settings)
         return afterSettling(cluster, seed: seed) { simulation, leader in
@@ -271,7 +279,8 @@ extension Scenario {
 
     public static let leaseEdge = Scenario(
         name: "lease-edge", summary: "the leader's lease runs out just as a failure is agreed; the fence holds the write",
-        defaultDuration: .seconds(30)
+        defaultDuration: .seconds(30), minimumNodes: 3,
+        livenessFailures: ["no_settled_leader", "unconverged", "duplicate_records"]
     ) { seed, settings in
         leaseEdge(seed: seed, settings: settings, fenceEnabled: true)
     }

@@ -102,7 +102,7 @@ extension Scenario {
 
     public static let failoverSwarm = Scenario(
         name: "failover-swarm", summary: "every failover, network and node fault at random; invariants and convergence",
-        defaultDuration: .seconds(240)
+        defaultDuration: .seconds(240), minimumNodes: 3, livenessFailures: ["unconverged", "duplicate_records"]
     ) { seed, settings in
         failoverSwarm(seed: seed, settings: settings)
     }
