@@ -62,7 +62,7 @@ private let minimal = """
         ("[cluster]\nnode = \"fra-1\"\ncrypto_key_file = \"missing.pem\"", 3, "cluster.crypto_key_file", "cannot read key file"),
         ("[cluster]\nnode = \"fra-1\"\ncrypto_key = \"x\"\ncrypto_key_file = \"a.key\"", 4, "cluster.crypto_key_file", "not both"),
         ("[cluster]\nnode = \"fra-1\"\nvote_ttl = \"soon\"", 3, "cluster.vote_ttl", "a duration"),
-        ("[cluster]\nnode = \"fra-1\"\nvote_interval = \"40s\"", 3, "cluster.vote_interval", "shorter than vote_ttl (30s)"),
+        ("[cluster]\nnode = \"fra-1\"\ncrypto_key_file = \"cluster.key\"\nvote_interval = \"40s\"", 4, "cluster.vote_interval", "shorter than vote_ttl (30s)"),
         ("[cluster]\nnode = \"fra-1\"\nmin_peer_agree = 1", 3, "cluster.min_peer_agree", "did you mean 'min_peers_agree'?"),
         ("[clustr]\nnode = \"fra-1\"", 1, "clustr", "did you mean 'cluster'?"),
         ("[[check]]\ntype = \"tcp\"\naddress = \"203.0.113.9\"\nport = 80\ninterval = \"1s\"\ntimeout = \"1s\"", 6, "check[1].timeout", "shorter than the interval"),
