@@ -214,14 +214,16 @@ public struct FailoverInstance: Sendable {
             return
         }
         guard state.suspendedReason == nil || state.nextWriteTryAt.map({ now >= $0 }) == true else { return }
+        let comment = WritePermit.auditComment(term: state.term, node: settings.myself)
         for name in target.hostnames {
-            // Dry run applies each write to its own copy of the records, so a name takes several rounds.
+            // Dry run applies each write to its own copy of the records, so a name takes several
+            // rounds; the bound covers creating and deleting every pool address, and a larger plan
+            // (many duplicates) goes on at the next input.
             for _ in 0...(2 * target.pool.count + 2) {
                 let current = state.records[name] ?? []
                 let desired = DesiredRecords(name: name, target: target, decisions: verdicts, current: current,
                                              policy: settings.emptyNamePolicy)
                 noteAllDown(desired, state: &state, output: &output)
-                let comment = "vantage: term \(state.term) node \(settings.myself)"
                 let plan = ReconcilePlan.planReconcile(name: name, current: current, desired: desired, target: target,
                                                        comment: comment)
                 guard let request = plan.nextRequest(supportsBatch: settings.providerSupportsBatch) else { break }

@@ -28,5 +28,8 @@ public struct WritePermit: Hashable, Sendable {
     public func remaining(at now: Instant) -> Duration { leaseExpiry - now }
 
     /// The audit text written into the record comment (`vantage: term 7 node fra-1`).
-    public var auditComment: String { "vantage: term \(term) node \(node)" }
+    public var auditComment: String { Self.auditComment(term: term, node: node) }
+
+    /// The audit text for writes by `node` in `term`, for planning before the permit is asked for.
+    public static func auditComment(term: UInt64, node: String) -> String { "vantage: term \(term) node \(node)" }
 }
