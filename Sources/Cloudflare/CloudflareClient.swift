@@ -20,6 +20,8 @@ public actor CloudflareClient: DNSProvider {
     private var batchAvailable: Bool
     /// HTTP requests sent, retries included.
     public private(set) var requestsSent = 0
+    /// Requests sent again after a transient failure (429, 5xx, a reset, a timeout).
+    public private(set) var retriesSent = 0
 
     /// Codes that mean a create already happened.
     public static let alreadyExistsCodes: Set<Int> = [81057, 81058]
@@ -183,7 +185,7 @@ public actor CloudflareClient: DNSProvider {
     private func call<Result: Decodable & Sendable>(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: [UInt8]? = nil,
                                                     as type: Result.Type, until end: ContinuousClock.Instant) async throws(CloudflareError) -> CloudflareEnvelope<Result> {
         let url = settings.baseURL + path + (query.isEmpty ? "" : "?" + query.map { "\($0)=\(Self.percentEncoded($1))" }.joined(separator: "&"))
-        var headers = settings.credentials.headers
+        var headers = settings.credentials.headers + [HTTPHeader("User-Agent", settings.userAgent)]
         if body != nil { headers.append(HTTPHeader("Content-Type", "application/json")) }
         var retries = 0
         var timedOut = false
@@ -214,6 +216,7 @@ public actor CloudflareClient: DNSProvider {
             if case .transport(.timedOut) = error { timedOut = true }
             guard error.isTransient else { throw error }
             retries += 1
+            retriesSent += 1
             var delay = settings.backoff.delay(beforeRetry: retries, using: &jitter)
             if case .api(429, _, let retryAfter?) = error { delay = retryAfter }
             // A retry that would have less than `shortestAttempt` left cannot succeed; report what happened.

@@ -19,10 +19,14 @@ public struct CloudflareSettings: Sendable {
     public var tls: TLSSettings
     /// Most bytes of one answer.
     public var maximumBodyBytes: Int
+    /// Sent as `User-Agent` on every request, so the provider's audit log names the agent
+    /// (`vantage (node fra)`).
+    public var userAgent: String
 
     public init(baseURL: String = Cloudflare.defaultBaseURL, zoneName: String, credentials: CloudflareCredentials,
                 useBatch: Bool = true, maximumBatchChanges: Int = 200, perPage: Int = 100, backoff: RetryBackoff = RetryBackoff(),
-                rateLimit: TokenBucket = TokenBucket(), tls: TLSSettings = TLSSettings(), maximumBodyBytes: Int = 8 << 20) {
+                rateLimit: TokenBucket = TokenBucket(), tls: TLSSettings = TLSSettings(), maximumBodyBytes: Int = 8 << 20,
+                userAgent: String = "vantage") {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.zoneName = zoneName
         self.credentials = credentials
@@ -33,5 +37,6 @@ public struct CloudflareSettings: Sendable {
         self.rateLimit = rateLimit
         self.tls = tls
         self.maximumBodyBytes = maximumBodyBytes
+        self.userAgent = userAgent
     }
 }

@@ -22,6 +22,8 @@ public actor CloudflareFake {
         public var specificationPath: String?
         /// Most changes one batch may carry (Cloudflare's free plan: 200); more is refused whole.
         public var maximumBatchChanges = 200
+        /// Told of every request once it is answered (the fake's process prints these lines).
+        public var onRequest: (@Sendable (FakeRequestSummary) -> Void)?
 
         public init(zones: [String] = ["example.com"], tokens: Set<String> = ["test-token"],
                     globalKeys: [String: String] = ["ops@example.com": "test-key"], batchSupported: Bool = true,
@@ -126,7 +128,14 @@ public actor CloudflareFake {
                 lostAnswer = hold
             }
         }
+        let writesBefore = writes[source, default: 0]
         let reply = serve(request, path: path, source: source)
+        if let onRequest = settings.onRequest {
+            let status: Int? = if case .respond(let response) = reply, lostAnswer == nil { response.status } else { nil }
+            onRequest(FakeRequestSummary(method: request.method.rawValue, target: request.target, source: source,
+                                         userAgent: request.headers.value(of: "User-Agent"), status: status,
+                                         changedZone: writes[source, default: 0] != writesBefore))
+        }
         if let lostAnswer {
             try? await Task.sleep(for: lostAnswer)
             return .drop

@@ -18,14 +18,14 @@ import SansIO
 /// outcome is unknown (timed out, failed) marks its name for a fresh list before the next write,
 /// so a half-applied plan is finished by the next reconcile.
 public struct FailoverInstance: Sendable {
-    public let settings: FailoverSettings
+    public private(set) var settings: FailoverSettings
     public private(set) var views: LocalViews
     public private(set) var tally: Tally
     /// The tally's last verdict per address (addresses with a check or in the pool).
     public private(set) var verdicts: [String: TallyDecision.Verdict] = [:]
     private let peers: [String]
-    private let addresses: [String]
-    private let addressSet: Set<String>
+    private var addresses: [String]
+    private var addressSet: Set<String>
     private var bootEpoch: UInt64 = 0
     private var round: UInt64 = 0
     private var nextVoteAt: Instant?
@@ -118,6 +118,48 @@ public struct FailoverInstance: Sendable {
         guard hasStarted else { return [] }
         var output: [FailoverDirective] = []
         if let due = nextVoteAt, now >= due { sendAllViews(now: now, output: &output) }
+        advance(now: now, leadership: leadership, rng: &rng, output: &output)
+        return output
+    }
+
+    /// The operator reloaded the configuration: `updated` replaces the checks, the DNS target,
+    /// the intervals, dry run and the retry settings. Identity and the vote rule are fixed for
+    /// the process (`myself`, `voters`, `minPeersAgree`, `voteTTL`, the tally rule: changing who
+    /// votes or how many must agree is a restart, so every agent counts by the same rule); the
+    /// shell refuses a reload that changes them and these fields of `updated` are ignored.
+    ///
+    /// Checks kept unchanged keep their views (a reload never resets what the agent has seen);
+    /// removed checks' addresses drop out of this agent's own votes; a leader lists every managed
+    /// name again before its next write, so it plans the new target from the provider's truth.
+    public mutating func onReconfigure(
+        _ updated: FailoverSettings, now: Instant, leadership: Leadership, rng: inout some RandomNumberGenerator
+    ) -> [FailoverDirective] {
+        var next = updated
+        next.myself = settings.myself
+        next.voters = settings.voters
+        next.minPeersAgree = settings.minPeersAgree
+        next.voteTTL = settings.voteTTL
+        next.tallyRule = settings.tallyRule
+        settings = next
+        guard hasStarted else {
+            views = LocalViews(checks: next.checks, now: .zero)
+            return []
+        }
+        let before = Set(views.allAddresses)
+        let changed = views.reconfigure(checks: next.checks, now: now)
+        for address in before.subtracting(views.allAddresses) { tally.forgetOwn(address) }
+        for view in views.all(now: now) { tally.recordOwn(view, now: now) }
+        addressSet = Set(views.allAddresses + (next.dns?.pool ?? []))
+        addresses = addressSet.sorted()
+        for address in verdicts.keys where !addressSet.contains(address) { verdicts[address] = nil }
+        if var state = leading, let target = next.dns {
+            state.records = state.records.filter { target.hostnames.contains($0.key) }
+            state.stale = Set(target.hostnames)
+            state.nextReconcileAt = min(state.nextReconcileAt, now + next.reconcileInterval)
+            leading = state
+        }
+        var output: [FailoverDirective] = changed.map { .event(.viewChanged($0)) }
+        sendAllViews(now: now, output: &output)
         advance(now: now, leadership: leadership, rng: &rng, output: &output)
         return output
     }

@@ -17,7 +17,7 @@ import Testing
         #expect(try MonitorArguments(["--no-dry-run", "-d"]).dryRun)
         #expect(try MonitorArguments(["--dry-run", "--no-dry-run"]).dryRun == false)
         #expect(try MonitorArguments(["--config-file=a.toml", "--type=ip", "--dns-provider", "route53", "-b"])
-                == { var expected = try MonitorArguments([]); expected.configPath = "a.toml"; expected.debug = true
+                == { var expected = try MonitorArguments([]); expected.configPath = "a.toml"; expected.debug = true; expected.logLevel = .debug
                      expected.goavail = GoavailOptions(checkType: .ip, provider: .route53); return expected }())
         #expect(try MonitorArguments(["--config", "b.toml"]).configPath == "b.toml")
     }

@@ -72,6 +72,12 @@ public struct Tally: Sendable {
             ReceivedView(state: view.state, since: now - view.age, receivedAt: now, order: Order(bootEpoch: 0, round: 0))
     }
 
+    /// Forgets this node's own view of `address` (its check was removed by a reload): an own view
+    /// never expires, so one left behind would count forever.
+    public mutating func forgetOwn(_ address: String) {
+        views[address]?[myself] = nil
+    }
+
     /// The latest view of each voter for `address`, fresh or not.
     public func views(of address: String) -> [String: ReceivedView] { views[address] ?? [:] }
 

@@ -37,7 +37,7 @@ public struct LocalViews: Sendable {
     private var checks: [String: CheckState] = [:]
     private var addresses: [String: AddressState] = [:]
     /// Every address with a check, sorted.
-    public let allAddresses: [String]
+    public private(set) var allAddresses: [String]
 
     /// Views of `checks`, all unknown since `now`.
     public init(checks configured: [Check], now: Instant) {
@@ -47,6 +47,34 @@ public struct LocalViews: Sendable {
             addresses[address, default: AddressState(checks: [], since: now)].checks.append(check.id)
         }
         allAddresses = addresses.keys.sorted()
+    }
+
+    /// The views after a configuration reload: a check kept with the same id, address, rise and
+    /// fall keeps its streaks and state, so a reload never resets what the agent has seen; new
+    /// checks start unknown. An address whose combined state changes gets `since = now`.
+    /// Returns the views whose state changed (new addresses included), sorted by address.
+    public mutating func reconfigure(checks configured: [Check], now: Instant) -> [EndpointView] {
+        let previousChecks = checks, previousAddresses = addresses
+        var next = LocalViews(checks: configured, now: now)
+        for check in configured {
+            guard let kept = previousChecks[check.id], kept.address == check.address.lowercased(),
+                  kept.hysteresis.rise == check.rise, kept.hysteresis.fall == check.fall else { continue }
+            next.checks[check.id] = kept
+        }
+        var changed: [String] = []
+        for address in next.allAddresses {
+            var state = next.addresses[address]!
+            let combined = CombinedState.combine(state.checks.map { next.checks[$0]!.hysteresis.state })
+            if let old = previousAddresses[address], old.state == combined {
+                state.since = old.since
+            } else if combined != .unknown || previousAddresses[address] != nil {
+                changed.append(address)
+            }
+            state.state = combined
+            next.addresses[address] = state
+        }
+        self = next
+        return changed.compactMap { view(of: $0, now: now) }
     }
 
     /// Records one result of check `id`. Returns the address's new view when its combined state

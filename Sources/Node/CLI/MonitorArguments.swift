@@ -11,8 +11,12 @@ public struct MonitorArguments: Sendable, Equatable {
     /// Whether DNS is left alone and the leader only logs the changes it would make (DESIGN.md:
     /// the default; `--no-dry-run` turns writing on).
     public var dryRun = true
-    /// Debug logging (goavail's `-b/--debug`).
+    /// Debug logging (goavail's `-b/--debug`, the same as `--log-level debug`).
     public var debug = false
+    /// `--log-format text|json`: one line per event, as text or as a JSON object.
+    public var logFormat = LogLine.Format.text
+    /// `--log-level debug|info|warning|error`: the least severe level written.
+    public var logLevel = LogLine.Level.info
     /// The check type and provider a goavail.toml is read with.
     public var goavail = GoavailOptions()
 
@@ -29,9 +33,24 @@ public struct MonitorArguments: Sendable, Equatable {
                 if try GoavailFlags.read(name, attached: attached, from: &cursor, into: &goavail) { continue }
                 switch name {
                 case "config-file", "config": configPath = try cursor.value(for: name, attached: attached)
+                case "log-format":
+                    let value = try cursor.value(for: name, attached: attached)
+                    guard let format = LogLine.Format(rawValue: value) else { throw UsageError("--log-format takes text or json, not '\(value)'") }
+                    logFormat = format
+                case "log-level":
+                    let value = try cursor.value(for: name, attached: attached)
+                    guard let level = LogLine.Level(rawValue: value) else {
+                        throw UsageError("--log-level takes \(LogLine.Level.allCases.map(\.rawValue).joined(separator: ", ")), not '\(value)'")
+                    }
+                    logLevel = level
                 case "dry-run", "no-dry-run", "debug":
                     guard attached == nil else { throw ArgumentCursor.flagWithValue(name) }
-                    if name == "debug" { debug = true } else { dryRun = name == "dry-run" }
+                    if name == "debug" {
+                        debug = true
+                        logLevel = .debug
+                    } else {
+                        dryRun = name == "dry-run"
+                    }
                 default: throw ArgumentCursor.unknown(name)
                 }
             }

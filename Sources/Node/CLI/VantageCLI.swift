@@ -12,7 +12,8 @@ public struct VantageCLI: Sendable {
     public let commands: [any Command.Type]
 
     /// The commands `Node` itself provides.
-    public static let agentCommands: [any Command.Type] = [CheckConfigCommand.self, KeygenCommand.self, VersionCommand.self]
+    public static let agentCommands: [any Command.Type] = [MonitorCommand.self, StatusCommand.self, CheckConfigCommand.self, KeygenCommand.self,
+                                                         VersionCommand.self]
 
     /// A command line with `agentCommands` followed by `extraCommands`.
     public init(adding extraCommands: [any Command.Type] = []) {

@@ -38,6 +38,9 @@ extension VantageConfig {
         lines += [
             "data_dir = \(quoted(cluster.dataDirectory))",
             "status_address = \(quoted(cluster.statusAddress.description))",
+        ]
+        if let tokenFile = cluster.statusTokenFile { lines.append("status_token_file = \(quoted(tokenFile))") }
+        lines += [
             "vote_interval = \(quoted(DurationText.format(cluster.voteInterval)))",
             "vote_ttl = \(quoted(DurationText.format(cluster.voteTTL)))",
             "reconcile_interval = \(quoted(DurationText.format(cluster.reconcileInterval)))",

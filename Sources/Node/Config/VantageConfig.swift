@@ -66,6 +66,9 @@ public struct VantageConfig: Sendable, Equatable {
         public var voteTTL: Duration
         /// How often the leader reconciles DNS even without changes (default 30 s).
         public var reconcileInterval: Duration
+        /// A file holding the bearer token every status path but `/healthz` requires; nil: no token
+        /// (fine on the loopback default, needed when the status address is reachable by others).
+        public var statusTokenFile: String? = nil
 
         /// All agents, this one included.
         public var agentCount: Int { peers.count + 1 }

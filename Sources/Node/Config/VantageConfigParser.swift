@@ -59,6 +59,14 @@ struct VantageConfigParser {
         let dataDirectory = table.string("data_dir") ?? "/var/lib/vantage"
         if dataDirectory.isEmpty { table.error("data_dir", "must not be empty") }
         let status = socketAddress(table, "status_address") ?? SocketAddress("127.0.0.1:9946")!
+        let statusTokenFile = table.string("status_token_file")
+        if let statusTokenFile {
+            if let token = files.read(statusTokenFile) {
+                if token.allSatisfy(\.isWhitespace) { table.error("status_token_file", "'\(statusTokenFile)' is empty") }
+            } else {
+                table.error("status_token_file", "cannot read '\(statusTokenFile)'")
+            }
+        }
         let voteInterval = table.duration("vote_interval") ?? .seconds(5)
         locations.record("cluster.vote_interval", table, "vote_interval")
         let voteTTL = table.duration("vote_ttl") ?? .seconds(30)
@@ -68,7 +76,7 @@ struct VantageConfigParser {
         return VantageConfig.Cluster(name: name, node: node ?? "", bind: bind, advertise: advertise, peers: peers,
                                      minPeersAgree: minPeersAgree, encryption: encryption ?? .insecure, dataDirectory: dataDirectory,
                                      statusAddress: status, voteInterval: voteInterval, voteTTL: voteTTL,
-                                     reconcileInterval: reconcile)
+                                     reconcileInterval: reconcile, statusTokenFile: statusTokenFile)
     }
 
     private func nodeName(_ table: TableReader, _ key: String) -> String? {

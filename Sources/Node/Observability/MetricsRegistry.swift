@@ -62,6 +62,12 @@ public final class MetricsRegistry: Sendable {
         update(name, labels: labels) { series, _ in series.value += amount }
     }
 
+    /// Sets a counter to a running total kept elsewhere (a transport's drop counts); the total
+    /// only grows, so the series stays a counter.
+    public func setTotal(_ name: String, _ total: Double, labels: [String: String] = [:]) {
+        update(name, labels: labels) { series, _ in series.value = max(series.value, total) }
+    }
+
     /// Sets a gauge.
     public func set(_ name: String, _ value: Double, labels: [String: String] = [:]) {
         update(name, labels: labels) { series, _ in series.value = value }

@@ -36,7 +36,7 @@ public actor AgentRuntime {
     private let writer = DispatchQueue(label: "vantage.agent.term-store")
     private let transport: ClusterTransport
     private let clock: MonotonicClock
-    private let performDNS: PerformDNS?
+    private var performDNS: PerformDNS?
     private let onEvent: @Sendable (Event) -> Void
     private var random: (membership: SeededGenerator, election: SeededGenerator, failover: SeededGenerator)
     private var timers: (membership: CoreTimer, election: CoreTimer, failover: CoreTimer) = (CoreTimer(), CoreTimer(), CoreTimer())
@@ -111,6 +111,16 @@ public actor AgentRuntime {
                                      rng: &random.failover))
     }
 
+    /// A reloaded configuration: the failover core takes the new checks, DNS target and intervals
+    /// (``FailoverInstance/onReconfigure(_:now:leadership:rng:)``) and later calls go to
+    /// `performDNS`. A call in flight finishes on the provider it started on.
+    public func reconfigure(_ settings: FailoverSettings, performDNS: PerformDNS?) {
+        guard !stopping else { return }
+        self.performDNS = performDNS
+        let now = clock.now()
+        carry(failover.onReconfigure(settings, now: now, leadership: election.leadership(now: now), rng: &random.failover))
+    }
+
     /// Graceful stop: no new DNS call starts, a write in flight is answered or reaches its deadline,
     /// then the leader hands leadership over (Raft thesis §3.10), the agent leaves the membership
     /// (SWIM §4.3), and every timer stops.
@@ -135,6 +145,25 @@ public actor AgentRuntime {
     }
 
     // MARK: - Queries
+
+    /// Everything the status endpoint and the gauges read, taken at one instant.
+    public struct Snapshot: Sendable {
+        public var now: Instant
+        public var node: String
+        public var leadership: Leadership
+        /// This agent as a member (alive, its incarnation), then the others as it sees them.
+        public var members: [Member]
+        public var failover: FailoverInstance
+        public var malformedMessages: [MessageKind: Int]
+        public var failedWrites: Int
+    }
+
+    public func snapshot() -> Snapshot {
+        let now = clock.now()
+        return Snapshot(now: now, node: election.myself, leadership: election.leadership(now: now),
+                        members: [Member(id: membership.myself, status: .alive, incarnation: membership.incarnation)] + membership.members,
+                        failover: failover, malformedMessages: malformedMessages, failedWrites: failedWrites)
+    }
 
     public func leadership() -> Leadership { election.leadership(now: clock.now()) }
 
