@@ -113,7 +113,7 @@ public enum StatusCommand: Command {
         for endpoint in report.endpoints {
             let local = endpoint.view.map { "\($0.state) for \(seconds($0.ageSeconds))" } ?? "no check"
             let votes = endpoint.votes.map { "\($0.voter) \($0.state)\($0.fresh ? "" : " (stale)")" }.joined(separator: ", ")
-            let inDNS = endpoint.inDNS.map { $0.isEmpty ? "no" : $0.joined(separator: ",") } ?? "(leader knows)"
+            let inDNS = endpoint.dnsNames.map { $0.isEmpty ? "no" : $0.joined(separator: ",") } ?? "(leader knows)"
             endpoints.add([endpoint.address, local, votes.isEmpty ? "-" : votes, endpoint.decision, inDNS])
         }
         out.append(endpoints.rendered())

@@ -12,6 +12,8 @@ final class AgentMetrics: Sendable {
 
     static let datagramsDropped = MetricsRegistry.Family(
         "vantage_datagrams_dropped_total", help: "Datagrams dropped before reaching a protocol, by reason.", kind: .counter)
+    static let datagramsAccepted = MetricsRegistry.Family(
+        "vantage_datagrams_accepted_total", help: "Datagrams that opened, came from a configured peer and were not replays.", kind: .counter)
     static let messagesMalformed = MetricsRegistry.Family(
         "vantage_messages_malformed_total", help: "Authenticated envelopes whose body did not decode, by kind.", kind: .counter)
     static let sendFailures = MetricsRegistry.Family(
@@ -53,7 +55,7 @@ final class AgentMetrics: Sendable {
     static let dryRun = MetricsRegistry.Family(
         "vantage_dry_run", help: "1 while DNS changes are only logged, not made.", kind: .gauge)
 
-    static let all = [datagramsDropped, messagesMalformed, sendFailures, checkRuns, checkRTT, dnsWrites, dnsLists, apiRetries,
+    static let all = [datagramsAccepted, datagramsDropped, messagesMalformed, sendFailures, checkRuns, checkRTT, dnsWrites, dnsLists, apiRetries,
                       apiLatency, elections, leaderChanges, termWriteFailures, alerts, role, term, leaseRemaining, members,
                       endpointViews, endpointDecisions, dryRun]
 
@@ -100,6 +102,7 @@ final class AgentMetrics: Sendable {
         for kind in MessageKindLabel.all {
             registry.setTotal(Self.messagesMalformed.name, Double(snapshot.malformedMessages[kind.kind] ?? 0), labels: ["kind": kind.label])
         }
+        registry.setTotal(Self.datagramsAccepted.name, Double(transport.acceptedCount))
         registry.setTotal(Self.sendFailures.name, Double(transport.sendFailures))
         registry.setTotal(Self.apiRetries.name, Double(apiRetries))
         for (outcome, count) in [("delivered", alerts.delivered), ("failed", alerts.failed), ("dropped", alerts.dropped)] {

@@ -40,9 +40,9 @@ struct StatusReport: Codable, Sendable, Equatable {
         var votes: [VoteRow]
         /// `remove`, `restore` or `keep`.
         var decision: String
-        /// The managed names the address is in now, as the leader last learned from the provider;
-        /// nil on a follower or before the leader's first list.
-        var inDNS: [String]?
+        /// The managed names the address is in now (in DNS), as the leader last learned from the
+        /// provider; nil on a follower or before the leader's first list.
+        var dnsNames: [String]?
     }
 
     struct DNSRow: Codable, Sendable, Equatable {
@@ -113,12 +113,12 @@ extension StatusReport {
                 VoteRow(voter: voter, state: "\(received.state)", ageSeconds: max(.zero, now - received.receivedAt).seconds,
                         fresh: failover.tally.isFresh(received, of: voter, now: now))
             }
-            let inDNS = leading.flatMap { state -> [String]? in
+            let dnsNames = leading.flatMap { state -> [String]? in
                 guard !state.records.isEmpty else { return nil }
                 return state.records.filter { $0.value.contains { $0.content.lowercased() == address } }.keys.sorted()
             }
             return EndpointRow(address: address, view: view, votes: votes,
-                               decision: (failover.verdicts[address] ?? .keep).rawValue, inDNS: inDNS)
+                               decision: (failover.verdicts[address] ?? .keep).rawValue, dnsNames: dnsNames)
         }
         dns = failover.settings.dns.map { target in
             DNSRow(hostnames: target.hostnames, pool: target.pool, pending: leading?.inFlight.map { "\($0.request)" },

@@ -23,6 +23,7 @@ public final class ClusterTransport: Sendable {
         var sequence: UInt64 = 0
         var peers: [String: SocketAddress]
         var drops: [String: Int] = [:]
+        var accepted = 0
         var sendFailures = 0
     }
 
@@ -80,6 +81,9 @@ public final class ClusterTransport: Sendable {
     /// and `receive_error` for this side's own failures).
     public var dropCounts: [String: Int] { state.withLock { $0.drops } }
 
+    /// Datagrams that passed every check and went to the protocols.
+    public var acceptedCount: Int { state.withLock { $0.accepted } }
+
     /// Sends that the kernel refused.
     public var sendFailures: Int { state.withLock { $0.sendFailures } }
 
@@ -101,7 +105,9 @@ public final class ClusterTransport: Sendable {
             guard let datagram else { continue }
             let opened: Envelope? = state.withLock { state in
                 switch state.channel.open(datagram.bytes) {
-                case .success(let envelope): return envelope
+                case .success(let envelope):
+                    state.accepted += 1
+                    return envelope
                 case .failure(let reason):
                     state.drops[reason.reason, default: 0] += 1
                     return nil
