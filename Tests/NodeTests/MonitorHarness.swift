@@ -125,8 +125,8 @@ final class MonitorCluster: @unchecked Sendable {
         }
     }
 
-    /// Starts the fake with one record per endpoint, then every agent.
-    func start() async throws {
+    /// Starts the fake with one record per endpoint, then every agent (or only those named).
+    func start(only: [String]? = nil) async throws {
         let fakePort = try freePort()
         var arguments = ["--listen", "127.0.0.1:\(fakePort)", "--zone", Self.zone, "--token", Self.token, "--log-requests"]
         for endpoint in endpoints { arguments += ["--record", "\(Self.hostname)=\(endpoint.ip)"] }
@@ -137,7 +137,7 @@ final class MonitorCluster: @unchecked Sendable {
             throw HarnessError("the fake did not start: \(fake.output)")
         }
         fakeURL = "http://127.0.0.1:\(fakePort)/client/v4"
-        for name in names { try startAgent(name) }
+        for name in only ?? names { try startAgent(name) }
     }
 
     func configPath(of name: String) -> String { directory.appendingPathComponent("\(name).toml").path }
