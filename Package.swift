@@ -54,7 +54,9 @@ let package = Package(
         .target(name: "Simulator", dependencies: ["SansIO", "Wire", "Membership", "Raft", "Failover"], swiftSettings: simulated),
         // `vantage simulate`: the one command built on the simulator, kept out of Node.
         .target(name: "SimulatorCLI", dependencies: ["Node", "Simulator"], swiftSettings: strict),
-        .executableTarget(name: "vantage", dependencies: ["Node", "SimulatorCLI"], swiftSettings: strict),
+        // `vantage demo`: three agent processes, endpoints and the API fake on loopback, kept out of Node.
+        .target(name: "DemoCLI", dependencies: ["Node", "CloudflareFake", "HTTP", "IO", "Wire"], swiftSettings: strict),
+        .executableTarget(name: "vantage", dependencies: ["Node", "SimulatorCLI", "DemoCLI"], swiftSettings: strict),
         .executableTarget(name: "vantage-bench", dependencies: ["Node", "IO", "Wire", "Simulator", "Probe", "TOML", "HTTP", "Cloudflare", "CloudflareFake", "Failover", "SansIO"], swiftSettings: strict),
         // The child process FileTermStoreTests kills mid-write (a test helper, not a product).
         .executableTarget(name: "term-store-writer", dependencies: ["Node", "Raft"], path: "Tests/TermStoreWriter", swiftSettings: strict),

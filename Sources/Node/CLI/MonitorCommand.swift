@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// `vantage monitor`: runs the agent until SIGTERM or SIGINT; SIGHUP reloads the configuration.
 public enum MonitorCommand: Command {
@@ -22,6 +23,7 @@ public enum MonitorCommand: Command {
         let options = try MonitorArguments(arguments)
         // Signals are caught before anything else starts, so an early SIGTERM still stops cleanly.
         let watcher = SignalWatcher()
+        stopWithParent()
         let logger = Logger(format: options.logFormat, minimum: options.logLevel)
         if options.dryRun {
             logger.log(.warning, "agent.dry_run", "dry run: DNS is never changed; the leader logs each change it would make (--no-dry-run writes)")
@@ -58,5 +60,19 @@ public enum MonitorCommand: Command {
             }
         }
         return 0
+    }
+
+    /// The environment variable a supervising parent (`vantage demo`) sets to its pid, so this
+    /// agent stops (as on SIGTERM) when the parent is gone, however it died: no orphaned agents.
+    public static let parentVariable = "VANTAGE_PARENT_PID"
+
+    /// Once the parent named by `parentVariable` is gone (this process was re-parented), sends
+    /// this process SIGTERM. Polled: `prctl(PR_SET_PDEATHSIG)` is a C variadic Swift cannot call.
+    private static func stopWithParent() {
+        guard let text = ProcessInfo.processInfo.environment[parentVariable], let parent = Int32(text) else { return }
+        Task.detached {
+            while getppid() == parent { try? await Task.sleep(for: .milliseconds(200)) }
+            kill(getpid(), SIGTERM)
+        }
     }
 }

@@ -8,17 +8,17 @@ import Synchronization
 /// does) and a dedicated thread reads the pipe, so delivery works whichever thread the kernel
 /// picks. The three signals are unblocked in the calling thread first: a parent (a test runner,
 /// a supervisor) may have started this process with them blocked.
-final class SignalWatcher: Sendable {
-    enum Signal: Sendable, Equatable {
+public final class SignalWatcher: Sendable {
+    public enum Signal: Sendable, Equatable {
         case hangUp, terminate, interrupt
     }
 
-    let signals: AsyncStream<Signal>
+    public let signals: AsyncStream<Signal>
 
     /// The pipe's write end, for the handler (a C function cannot capture context).
     private static let writeEnd = Atomic<Int32>(-1)
 
-    init() {
+    public init() {
         var ends: [Int32] = [-1, -1]
         let created = pipe(&ends) == 0
         let (stream, continuation) = AsyncStream.makeStream(of: Signal.self)

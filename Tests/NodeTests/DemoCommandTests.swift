@@ -1,0 +1,57 @@
+import Foundation
+import Glibc
+import Testing
+
+/// `vantage demo` as a newcomer runs it: a child process of this build, which must fail over and
+/// back, exit 0, and leave no agent process behind however it ends.
+@Suite(.serialized) struct DemoCommandTests {
+    /// Agent processes started by the demo with process id `pid` (their configs live in its directory).
+    private func agents(of pid: Int32) -> [String] {
+        let ps = Process()
+        ps.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
+        ps.arguments = ["-f", "vantage-demo-\(pid)/"]
+        let output = Pipe()
+        ps.standardOutput = output
+        try? ps.run()
+        ps.waitUntilExit()
+        return String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
+    @Test func theDemoFailsAnEndpointOverAndBackAndExitsZero() async throws {
+        let started = ContinuousClock.now
+        let run = try VantageProcess.run(["demo"])
+        let elapsed = ContinuousClock.now - started
+        #expect(run.status == 0, "\(run.standardOutput)\(run.standardError)")
+        #expect(elapsed < .seconds(40))
+        let output = run.standardOutput
+        #expect(output.contains("after stop    127.0.0.1, 127.0.0.3"))
+        #expect(output.contains("after start   127.0.0.1, 127.0.0.2, 127.0.0.3"))
+        #expect(output.contains("API writes: 2"))
+        #expect(output.contains("every agent exited 0"))
+        #expect(output.components(separatedBy: "record deleted").count == 2)
+    }
+
+    @Test func interruptingAKeptClusterStopsEveryAgent() async throws {
+        let child = try ChildProcess(VantageProcess.executable, ["demo", "--keep-running"],
+                                     log: FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID().uuidString).log").path)
+        defer { child.kill() }
+        #expect(await eventually(within: 40) { child.output.contains("Ctrl-C stops every agent") })
+        let pid = child.process.processIdentifier
+        #expect(agents(of: pid).count == 3)
+        #expect(child.output.contains("vantage status --address 127.0.0.1:"))
+        child.signal(SIGINT)
+        #expect(await child.waitForExit(within: 10) == 0)
+        #expect(agents(of: pid).isEmpty)
+    }
+
+    @Test func killingTheDemoLeavesNoOrphanedAgents() async throws {
+        let child = try ChildProcess(VantageProcess.executable, ["demo", "--keep-running"],
+                                     log: FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID().uuidString).log").path)
+        defer { child.kill() }
+        #expect(await eventually(within: 40) { child.output.contains("Ctrl-C stops every agent") })
+        let pid = child.process.processIdentifier
+        #expect(agents(of: pid).count == 3)
+        child.kill()
+        #expect(await eventually(within: 5) { agents(of: pid).isEmpty })
+    }
+}
