@@ -79,6 +79,10 @@ struct FailoverDriver {
         return take(instance.onWakeUp(now: now, leadership: leadership, rng: &rng))
     }
 
+    mutating func reconfigure(_ settings: FailoverSettings) -> [FailoverDirective] {
+        take(instance.onReconfigure(settings, now: now, leadership: leadership, rng: &rng))
+    }
+
     mutating func leadershipChanged() -> [FailoverDirective] {
         take(instance.onLeadership(leadership, now: now, rng: &rng))
     }
