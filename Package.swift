@@ -57,7 +57,7 @@ let package = Package(
         // `vantage demo`: three agent processes, endpoints and the API fake on loopback, kept out of Node.
         .target(name: "DemoCLI", dependencies: ["Node", "CloudflareFake", "HTTP", "IO", "Wire"], swiftSettings: strict),
         .executableTarget(name: "vantage", dependencies: ["Node", "SimulatorCLI", "DemoCLI"], swiftSettings: strict),
-        .executableTarget(name: "vantage-bench", dependencies: ["Node", "IO", "Wire", "Simulator", "Probe", "TOML", "HTTP", "Cloudflare", "CloudflareFake", "Failover", "SansIO"], swiftSettings: strict),
+        .executableTarget(name: "vantage-bench", dependencies: ["Node", "DemoCLI", "IO", "Wire", "Simulator", "Probe", "TOML", "HTTP", "Cloudflare", "CloudflareFake", "Failover", "SansIO"], swiftSettings: strict),
         // The child process FileTermStoreTests kills mid-write (a test helper, not a product).
         .executableTarget(name: "term-store-writer", dependencies: ["Node", "Raft"], path: "Tests/TermStoreWriter", swiftSettings: strict),
 
@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "CloudflareTests", dependencies: ["Cloudflare", "CloudflareFake", "Provider", "Failover", "HTTP", "IO", "SansIO"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "SansIO"]),
         .testTarget(name: "TOMLTests", dependencies: ["TOML", "SansIO"]),
-        .testTarget(name: "NodeTests", dependencies: ["Node", "SimulatorCLI", "Simulator", "Failover", "IO", "TOML", "Wire", "Probe", "Raft", "Membership", "SansIO"]),
+        .testTarget(name: "NodeTests", dependencies: ["Node", "DemoCLI", "SimulatorCLI", "Simulator", "Failover", "IO", "TOML", "Wire", "Probe", "Raft", "Membership", "SansIO"]),
         .testTarget(name: "MembershipTests", dependencies: ["Membership", "SansIO", "Wire"]),
         .testTarget(name: "RaftTests", dependencies: ["Raft", "SansIO", "Wire", "Node"]),
         .testTarget(name: "ProbeTests", dependencies: ["Probe", "Failover", "HTTP", "IO", "SansIO"]),

@@ -63,7 +63,7 @@ private func reconcileFigures(batch: Bool) async throws -> [Figure] {
     ]
 }
 
-private enum BenchFailure: Error { case reconcile(String) }
+enum BenchFailure: Error { case reconcile(String), missing(String) }
 
 private func checkFigures(checks: Int, seconds: Double) async throws -> [Figure] {
     let servers = try (0..<20).map { _ in

@@ -12,7 +12,7 @@ let suites: [BenchmarkSuite] = [
 ]
 
 /// Suites that only mean something in a process of their own; run only when named.
-let aloneSuites: [BenchmarkSuite] = [httpIdleSuite]
+let aloneSuites: [BenchmarkSuite] = [httpIdleSuite, monitorSuite]
 
 let usage = """
     usage: vantage-bench [SUITE...]

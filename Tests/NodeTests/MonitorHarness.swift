@@ -1,3 +1,4 @@
+import DemoCLI
 import Foundation
 import Glibc
 import HTTP
@@ -144,45 +145,12 @@ final class MonitorCluster: @unchecked Sendable {
 
     /// `name`'s configuration; `extraChecks` adds TOML after the generated checks.
     func config(of name: String, extraChecks: String = "") -> String {
-        let peers = names.filter { $0 != name }.map { "\"\($0)@127.0.0.1:\(clusterPorts[$0]!)\"" }.joined(separator: ", ")
-        var text = """
-            [cluster]
-            name = "e2e"
-            node = "\(name)"
-            bind = "127.0.0.1:\(clusterPorts[name]!)"
-            peers = [\(peers)]
-            crypto_key_file = "cluster.key"
-            data_dir = "data-\(name)"
-            status_address = "127.0.0.1:\(statusPorts[name]!)"
-            vote_interval = "1s"
-
-            """
-        for endpoint in endpoints {
-            text += """
-
-                [[check]]
-                name = "web \(endpoint.ip)"
-                type = "tcp"
-                address = "\(endpoint.ip)"
-                port = \(endpoint.port)
-                interval = "500ms"
-                timeout = "300ms"
-
-                """
-        }
-        text += extraChecks
-        text += """
-
-            [dns]
-            zone = "\(Self.zone)"
-            hostnames = ["\(Self.hostname)"]
-            addresses = [\(endpoints.map { "\"\($0.ip)\"" }.joined(separator: ", "))]
-            api_token_file = "token"
-            api_base_url = "\(fakeURL)"
-
-            """
-        if let webhookURL { text += "\n[notify]\nwebhook_url = \"\(webhookURL)\"\n" }
-        return text
+        var config = LoopbackAgentConfig(cluster: "e2e", node: name, clusterPorts: clusterPorts, statusPort: statusPorts[name]!,
+                                         endpoints: endpoints.map { LoopbackAgentConfig.Endpoint(ip: $0.ip, port: $0.port) },
+                                         dns: LoopbackAgentConfig.DNS(zone: Self.zone, hostname: Self.hostname, apiURL: fakeURL, tokenFile: "token"))
+        config.webhookURL = webhookURL
+        config.extraChecks = extraChecks
+        return config.text
     }
 
     func startAgent(_ name: String) throws {
