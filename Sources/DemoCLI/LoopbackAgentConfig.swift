@@ -35,6 +35,8 @@ public struct LoopbackAgentConfig: Sendable {
     public var endpoints: [Endpoint]
     public var interval = "500ms"
     public var timeout = "300ms"
+    /// Anti-entropy resend of every view (the default is 5s; short here so a demo converges fast).
+    public var voteInterval = "1s"
     public var dns: DNS?
     public var webhookURL: String?
     /// TOML appended after the generated checks (more `[[check]]` tables).
@@ -61,7 +63,7 @@ public struct LoopbackAgentConfig: Sendable {
             crypto_key_file = "cluster.key"
             data_dir = "data-\(node)"
             status_address = "127.0.0.1:\(statusPort)"
-            vote_interval = "1s"
+            vote_interval = "\(voteInterval)"
 
             """
         for endpoint in endpoints {

@@ -44,7 +44,8 @@ private func runMonitorBenchmarks() async throws -> [Figure] {
 private func idleFigures(endpoints count: Int) async throws -> [Figure] {
     let endpoints = try (0..<count).map { try BenchEndpoint(ip: "127.0.\(1 + $0 / 250).\(1 + $0 % 250)") }
     defer { for endpoint in endpoints { endpoint.stop() } }
-    let cluster = try BenchCluster(names: ["a", "b", "c", "d"], endpoints: endpoints, interval: "1s", timeout: "800ms", dns: nil)
+    // The defaults an operator runs with: checks every 1 s, every view re-sent every 5 s.
+    let cluster = try BenchCluster(names: ["a", "b", "c", "d"], endpoints: endpoints, interval: "1s", timeout: "800ms", voteInterval: "5s", dns: nil)
     defer { cluster.stop() }
     let launched = ContinuousClock.now
     try cluster.start()
@@ -229,7 +230,8 @@ final class BenchCluster: @unchecked Sendable {
     private var processes: [String: Process] = [:]
     private let configs: [String: String]
 
-    init(names: [String], endpoints: [BenchEndpoint], interval: String, timeout: String, dns: LoopbackAgentConfig.DNS?) throws {
+    init(names: [String], endpoints: [BenchEndpoint], interval: String, timeout: String, voteInterval: String = "1s",
+         dns: LoopbackAgentConfig.DNS?) throws {
         self.names = names
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("vantage-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -247,6 +249,7 @@ final class BenchCluster: @unchecked Sendable {
                                              endpoints: endpoints.map { LoopbackAgentConfig.Endpoint(ip: $0.ip, port: $0.port) }, dns: dns)
             config.interval = interval
             config.timeout = timeout
+            config.voteInterval = voteInterval
             configs[name] = config.text
         }
         self.configs = configs

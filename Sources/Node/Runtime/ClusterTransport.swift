@@ -77,8 +77,8 @@ public final class ClusterTransport: Sendable {
         }
     }
 
-    /// Dropped datagrams by reason (`DropReason.reason` labels, plus `unknown_peer`, `too_long`
-    /// and `receive_error` for this side's own failures).
+    /// Dropped datagrams by reason (`DropReason.reason` labels, plus `unknown_peer`, `too_long`,
+    /// `receive_error` and `incoming_buffer_full` for this side's own failures).
     public var dropCounts: [String: Int] { state.withLock { $0.drops } }
 
     /// Datagrams that passed every check and went to the protocols.
@@ -113,7 +113,10 @@ public final class ClusterTransport: Sendable {
                     return nil
                 }
             }
-            if let opened { continuation.yield(opened) }
+            if let opened, case .dropped = continuation.yield(opened) {
+                // The protocols fell behind: the oldest envelope waiting gave way (counted, like any drop).
+                state.withLock { $0.drops["incoming_buffer_full", default: 0] += 1 }
+            }
         }
         continuation.finish()
     }
