@@ -2,33 +2,25 @@ import Failover
 import IO
 import Synchronization
 
-/// Runs every check on its own interval and turns results into the agent's view through each
-/// check's `Hysteresis`:
+/// Runs every check on its own interval and reports every run, in order per check, to `onRun`
+/// (the agent feeds each result to the failover core, whose `LocalViews` apply rise/fall):
 ///
 /// - first runs are spread evenly over the interval (no thundering herd at start-up);
 /// - run `k` is scheduled at `start + offset + k·interval`, so there is no drift, and a slot
 ///   missed because the process stalled is skipped rather than run late in a burst;
 /// - the timeout is clamped below the interval, and at most `maximumConcurrent` checks run at
 ///   once.
-///
-/// Every transition is reported as a value (`Report`, with the result that caused it) on
-/// `transitions`, for the node
-/// to turn into votes.
 public final class CheckScheduler: Sendable {
     /// One scheduled check.
     public struct Entry: Sendable {
         public var check: any HealthCheck
         public var interval: Duration
         public var timeout: Duration
-        public var rise: Int
-        public var fall: Int
 
-        public init(check: any HealthCheck, interval: Duration, timeout: Duration, rise: Int, fall: Int) {
+        public init(check: any HealthCheck, interval: Duration, timeout: Duration) {
             self.check = check
             self.interval = interval
             self.timeout = timeout
-            self.rise = rise
-            self.fall = fall
         }
     }
 
@@ -37,36 +29,25 @@ public final class CheckScheduler: Sendable {
         /// The check's index in the entries.
         public var index: Int
         public var result: CheckResult
-        /// The view change this result caused, if any.
-        public var transition: Hysteresis.Transition?
         /// When the run was due and when it started (their difference is scheduling jitter).
         public var scheduled: ContinuousClock.Instant
         public var started: ContinuousClock.Instant
     }
 
     public let entries: [Entry]
-    /// Runs that changed a check's view (up, down), in order.
-    public let transitions: AsyncStream<Report>
-    private let continuation: AsyncStream<Report>.Continuation
-    /// Called inline with every run (for statistics and tests); keep it cheap.
-    private let onRun: (@Sendable (Report) -> Void)?
+    /// Called with every run as it finishes; a check never runs twice at once (timeout <
+    /// interval), so one check's reports arrive in order. Keep it cheap.
+    private let onRun: @Sendable (Report) -> Void
     private let clock: MonotonicClock
     private let permits: Permits
     private let driver = Mutex<Task<Void, Never>?>(nil)
-    /// Each check's rise/fall view; a check never runs twice at once (timeout < interval).
-    private let views: Mutex<[Hysteresis]>
-
-    /// Every check's current view (for the periodic anti-entropy vote), in entry order.
-    public var currentViews: [Hysteresis.State] { views.withLock { $0.map(\.state) } }
 
     public init(entries: [Entry], clock: MonotonicClock, maximumConcurrent: Int = 256,
-                onRun: (@Sendable (Report) -> Void)? = nil) {
+                onRun: @escaping @Sendable (Report) -> Void) {
         self.onRun = onRun
         self.entries = entries
         self.clock = clock
         permits = Permits(maximumConcurrent)
-        views = Mutex(entries.map { Hysteresis(rise: $0.rise, fall: $0.fall) })
-        (transitions, continuation) = AsyncStream.makeStream(of: Report.self, bufferingPolicy: .bufferingNewest(65_536))
     }
 
     /// Starts every check; returns at once.
@@ -76,10 +57,9 @@ public final class CheckScheduler: Sendable {
         driver.withLock { $0 = task }
     }
 
-    /// Stops scheduling; runs in flight finish, then `transitions` ends.
+    /// Stops scheduling; runs in flight finish and are still reported.
     public func stop() {
         driver.withLock { $0 }?.cancel()
-        continuation.finish()
     }
 
     /// First runs are placed on slots of this width, so a thousand checks wake the process about
@@ -127,10 +107,7 @@ public final class CheckScheduler: Sendable {
         let timeout = min(entry.timeout, entry.interval * 0.9)
         let result = await entry.check.run(deadline: started + timeout, clock: clock)
         permits.release()
-        let transition = views.withLock { $0[index].record(result, at: result.time) }
-        let report = Report(index: index, result: result, transition: transition, scheduled: scheduled, started: started)
-        onRun?(report)
-        if transition != nil { continuation.yield(report) }
+        onRun(Report(index: index, result: result, scheduled: scheduled, started: started))
     }
 }
 

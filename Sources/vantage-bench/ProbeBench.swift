@@ -1,3 +1,4 @@
+import Failover
 import Foundation
 import Glibc
 import IO
@@ -49,6 +50,19 @@ private func percentile(_ values: [Double], _ p: Double) -> Double {
     guard !values.isEmpty else { return 0 }
     let sorted = values.sorted()
     return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+}
+
+/// Down transitions the agent's rise/fall (2/3) makes of `reports`: each check's runs in the
+/// order they started, through its own `Hysteresis`, as `LocalViews` does in the agent.
+func downTransitions(_ reports: [CheckScheduler.Report]) -> Int {
+    var views: [Int: Hysteresis] = [:]
+    var downs = 0
+    for report in reports.sorted(by: { $0.started < $1.started }) {
+        var view = views[report.index] ?? Hysteresis(rise: 2, fall: 3)
+        if view.record(report.result, at: report.result.time)?.to == .down { downs += 1 }
+        views[report.index] = view
+    }
+    return downs
 }
 
 /// Runs `entries` for `seconds`; the reports and the CPU seconds the checking side used.
@@ -126,7 +140,7 @@ private func tcpFigures(checks: Int, seconds: Double) async throws -> [Figure] {
     let listeners = Listeners(count: 20)
     let entries = (0..<checks).map { index in
         CheckScheduler.Entry(check: TCPCheck(address: SocketAddress(ip: [127, 0, 0, 1], port: listeners.ports[index % listeners.ports.count])),
-                             interval: .seconds(1), timeout: .milliseconds(800), rise: 2, fall: 3)
+                             interval: .seconds(1), timeout: .milliseconds(800))
     }
     var listenerCPU = 0.0
     let run = await schedule(entries, seconds: seconds) {
@@ -135,7 +149,7 @@ private func tcpFigures(checks: Int, seconds: Double) async throws -> [Figure] {
     }
     let jitter = run.reports.map { ($0.started - $0.scheduled) / .milliseconds(1) }
     let failures = run.reports.filter { !$0.result.success }.count
-    let falseDowns = run.reports.filter { $0.transition?.to == .down }.count
+    let falseDowns = downTransitions(run.reports)
     let label = "tcp, \(checks) checks at 1 s, \(Int(seconds)) s"
     return [
         Figure(name: "\(label): CPU, share of one core (listeners excluded)", value: run.cpu / run.wall * 100, unit: "%",
@@ -155,10 +169,10 @@ private func icmpFigures(addresses: Int, seconds: Double) async -> [Figure] {
     } catch {
         return [Figure(name: "\(label): skipped", value: 0, unit: "", note: "\(error)")]
     }
-    let entries = checks.map { CheckScheduler.Entry(check: $0, interval: .seconds(1), timeout: .milliseconds(800), rise: 2, fall: 3) }
+    let entries = checks.map { CheckScheduler.Entry(check: $0, interval: .seconds(1), timeout: .milliseconds(800)) }
     let run = await schedule(entries, seconds: seconds)
     let failures = run.reports.filter { !$0.result.success }.count
-    let falseDowns = run.reports.filter { $0.transition?.to == .down }.count
+    let falseDowns = downTransitions(run.reports)
     let rtts = run.reports.compactMap { $0.result.rtt.map { $0 / .milliseconds(1) } }
     return [
         Figure(name: "\(label): CPU, share of one core", value: run.cpu / run.wall * 100, unit: "%",

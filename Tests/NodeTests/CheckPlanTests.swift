@@ -24,7 +24,8 @@ import Testing
         #expect(http.method.rawValue == "HEAD")
         #expect(http.host == "www.example.com")
         #expect(http.expectedStatus == [200...204])
-        #expect(plan.entries.allSatisfy { $0.interval == .seconds(2) && $0.timeout == .milliseconds(900) && $0.rise == 4 && $0.fall == 5 })
+        #expect(plan.entries.allSatisfy { $0.interval == .seconds(2) && $0.timeout == .milliseconds(900) })
+        #expect(plan.checks.allSatisfy { $0.rise == 4 && $0.fall == 5 })
     }
 
     @Test func aCheckThatCannotStartIsReportedByNameNotDropped() {

@@ -52,8 +52,8 @@ private final class ScriptedCheck: HealthCheck {
     }
 
     @Test func firstRunsAreSpreadEvenlyOverTheInterval() {
-        let entries = (0..<4).map { _ in CheckScheduler.Entry(check: ScriptedCheck(), interval: .seconds(1), timeout: .milliseconds(800), rise: 2, fall: 3) }
-        let scheduler = CheckScheduler(entries: entries, clock: clock)
+        let entries = (0..<4).map { _ in CheckScheduler.Entry(check: ScriptedCheck(), interval: .seconds(1), timeout: .milliseconds(800)) }
+        let scheduler = CheckScheduler(entries: entries, clock: clock) { _ in }
         #expect(entries.indices.map(scheduler.offset(of:)) == [.zero, .milliseconds(250), .milliseconds(500), .milliseconds(750)])
     }
 
@@ -64,7 +64,7 @@ private final class ScriptedCheck: HealthCheck {
     @Test func runsStartOnTheirGridWithoutDrift() async throws {
         let check = ScriptedCheck(duration: .milliseconds(30))
         let interval = Duration.milliseconds(100)
-        let reports = await collect([CheckScheduler.Entry(check: check, interval: interval, timeout: .milliseconds(80), rise: 2, fall: 3)],
+        let reports = await collect([CheckScheduler.Entry(check: check, interval: interval, timeout: .milliseconds(80))],
                                     runs: 10)
         #expect(reports.count == 10)
         let origin = try #require(reports.first?.scheduled)
@@ -83,27 +83,19 @@ private final class ScriptedCheck: HealthCheck {
         #expect(try #require(lateness.suffix(4).min()) < .milliseconds(25), "\(lateness)")
     }
 
-    @Test func resultsFeedTheHysteresisAndReportTransitions() async {
-        // Runs 1–4 succeed, later ones fail.
+    @Test func everyRunIsReportedInOrderWithItsOwnResult() async {
+        // Runs 1–4 succeed, later ones fail; rise/fall is the failover core's (LocalViews), not the scheduler's.
         let check = ScriptedCheck(succeeds: { $0 <= 4 })
-        let scheduler = CheckScheduler(entries: [CheckScheduler.Entry(check: check, interval: .milliseconds(40), timeout: .milliseconds(30), rise: 2, fall: 3)],
-                                       clock: clock)
-        scheduler.start()
-        var transitions: [(Hysteresis.State, Int?)] = []
-        for await report in scheduler.transitions {
-            // The run is identified by its own result, not by a counter that keeps moving.
-            transitions.append((report.transition!.to, check.runNumber(of: report.result)))
-            if transitions.count == 2 { scheduler.stop() }
-        }
-        // Up on run 2; down on exactly the third failure (run 7); only transitions are streamed.
-        #expect(transitions.map(\.0) == [.up, .down])
-        #expect(transitions.map(\.1) == [2, 7])
-        #expect(scheduler.currentViews == [.down])
+        let reports = await collect([CheckScheduler.Entry(check: check, interval: .milliseconds(40), timeout: .milliseconds(30))], runs: 7)
+        #expect(reports.map(\.result.success) == [true, true, true, true, false, false, false])
+        // The run is identified by its own result, not by a counter that keeps moving.
+        #expect(reports.map { check.runNumber(of: $0.result) } == (1...7).map { $0 })
+        #expect(zip(reports, reports.dropFirst()).allSatisfy { $0.started < $1.started })
     }
 
     @Test func concurrencyIsBounded() async {
         let check = ScriptedCheck(duration: .milliseconds(100))
-        let entries = (0..<8).map { _ in CheckScheduler.Entry(check: check, interval: .milliseconds(200), timeout: .milliseconds(150), rise: 1, fall: 1) }
+        let entries = (0..<8).map { _ in CheckScheduler.Entry(check: check, interval: .milliseconds(200), timeout: .milliseconds(150)) }
         _ = await collect(entries, maximumConcurrent: 2, runs: 8)
         #expect(check.running.withLock { $0.peak } <= 2)
         #expect(check.running.withLock { $0.peak } == 2)

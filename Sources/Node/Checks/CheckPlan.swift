@@ -14,8 +14,7 @@ public struct CheckPlan: Sendable {
         for check in configured {
             do {
                 let probe = try Self.probe(for: check)
-                entries.append(CheckScheduler.Entry(check: probe, interval: check.interval, timeout: check.timeout,
-                                                    rise: check.rise, fall: check.fall))
+                entries.append(CheckScheduler.Entry(check: probe, interval: check.interval, timeout: check.timeout))
                 checks.append(check)
             } catch {
                 failures.append(CheckSetupError(check: check.name, reason: error.reason))
