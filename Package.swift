@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "vantage", targets: ["vantage"]),
         .executable(name: "vantage-bench", targets: ["vantage-bench"]),
         .executable(name: "vantage-cloudflare-fake", targets: ["vantage-cloudflare-fake"]),
+        .executable(name: "vantage-delay-relay", targets: ["vantage-delay-relay"]),
     ],
     targets: [
         // libsodium, the one system library.
@@ -46,6 +47,9 @@ let package = Package(
         // A Cloudflare API fake on the HTTP server, validating every request against the published OpenAPI description.
         .target(name: "CloudflareFake", dependencies: ["Cloudflare", "HTTP", "IO"], swiftSettings: strict),
         .executableTarget(name: "vantage-cloudflare-fake", dependencies: ["CloudflareFake", "IO"], swiftSettings: strict),
+        // A UDP relay that holds each datagram for its link's one-way delay: WAN latency between
+        // network namespaces where the kernel has no netem (the namespace-run test).
+        .executableTarget(name: "vantage-delay-relay", dependencies: ["IO"], swiftSettings: strict),
         // TOML 1.0 parser.
         .target(name: "TOML", swiftSettings: strict),
         // Configuration, CLI and composition.
