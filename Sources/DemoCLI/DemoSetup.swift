@@ -104,9 +104,9 @@ final class DemoSetup: @unchecked Sendable {
     }
 
     private func config(_ name: String, clusterPorts: [String: UInt16], statusPort: UInt16, apiURL: String) -> String {
-        LoopbackAgentConfig(cluster: "demo", node: name, clusterPorts: clusterPorts, statusPort: statusPort,
-                            endpoints: endpoints.map { LoopbackAgentConfig.Endpoint(ip: $0.ip, port: $0.port) },
-                            dns: LoopbackAgentConfig.DNS(zone: DemoCommand.zone, hostname: DemoCommand.hostname, apiURL: apiURL,
+        GeneratedAgentConfig.loopback(cluster: "demo", node: name, clusterPorts: clusterPorts, statusPort: statusPort,
+                            endpoints: endpoints.map { GeneratedAgentConfig.Endpoint(ip: $0.ip, port: $0.port) },
+                            dns: GeneratedAgentConfig.DNS(zone: DemoCommand.zone, hostname: DemoCommand.hostname, apiURL: apiURL,
                                                          tokenFile: "cloudflare-token")).text
     }
 }

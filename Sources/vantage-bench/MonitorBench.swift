@@ -140,7 +140,7 @@ private func failoverFigures() async throws -> [Figure] {
     let apiURL = try await fake.listen(on: SocketAddress("127.0.0.1:0")!)
     defer { Task { await fake.stop() } }
     let cluster = try BenchCluster(names: ["fra", "iad", "sin"], endpoints: endpoints, interval: "500ms", timeout: "300ms",
-                                   dns: LoopbackAgentConfig.DNS(zone: "bench.test", hostname: "www.bench.test", apiURL: apiURL, tokenFile: "token"))
+                                   dns: GeneratedAgentConfig.DNS(zone: "bench.test", hostname: "www.bench.test", apiURL: apiURL, tokenFile: "token"))
     defer { cluster.stop() }
     try cluster.start()
     try await Task.sleep(for: .seconds(5))
@@ -231,7 +231,7 @@ final class BenchCluster: @unchecked Sendable {
     private let configs: [String: String]
 
     init(names: [String], endpoints: [BenchEndpoint], interval: String, timeout: String, voteInterval: String = "1s",
-         dns: LoopbackAgentConfig.DNS?) throws {
+         dns: GeneratedAgentConfig.DNS?) throws {
         self.names = names
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("vantage-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -245,8 +245,8 @@ final class BenchCluster: @unchecked Sendable {
         }
         var configs: [String: String] = [:]
         for name in names {
-            var config = LoopbackAgentConfig(cluster: "bench", node: name, clusterPorts: clusterPorts, statusPort: statusPorts[name]!,
-                                             endpoints: endpoints.map { LoopbackAgentConfig.Endpoint(ip: $0.ip, port: $0.port) }, dns: dns)
+            var config = GeneratedAgentConfig.loopback(cluster: "bench", node: name, clusterPorts: clusterPorts, statusPort: statusPorts[name]!,
+                                             endpoints: endpoints.map { GeneratedAgentConfig.Endpoint(ip: $0.ip, port: $0.port) }, dns: dns)
             config.interval = interval
             config.timeout = timeout
             config.voteInterval = voteInterval

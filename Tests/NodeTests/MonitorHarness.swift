@@ -145,9 +145,9 @@ final class MonitorCluster: @unchecked Sendable {
 
     /// `name`'s configuration; `extraChecks` adds TOML after the generated checks.
     func config(of name: String, extraChecks: String = "") -> String {
-        var config = LoopbackAgentConfig(cluster: "e2e", node: name, clusterPorts: clusterPorts, statusPort: statusPorts[name]!,
-                                         endpoints: endpoints.map { LoopbackAgentConfig.Endpoint(ip: $0.ip, port: $0.port) },
-                                         dns: LoopbackAgentConfig.DNS(zone: Self.zone, hostname: Self.hostname, apiURL: fakeURL, tokenFile: "token"))
+        var config = GeneratedAgentConfig.loopback(cluster: "e2e", node: name, clusterPorts: clusterPorts, statusPort: statusPorts[name]!,
+                                         endpoints: endpoints.map { GeneratedAgentConfig.Endpoint(ip: $0.ip, port: $0.port) },
+                                         dns: GeneratedAgentConfig.DNS(zone: Self.zone, hostname: Self.hostname, apiURL: fakeURL, tokenFile: "token"))
         config.webhookURL = webhookURL
         config.extraChecks = extraChecks
         return config.text

@@ -1,3 +1,4 @@
+import DemoCLI
 import Foundation
 import Glibc
 import HTTP
@@ -228,45 +229,14 @@ final class NamespaceLab: @unchecked Sendable {
     /// fall 3, rise 2), votes every second, the fake as the Cloudflare API.
     private func config(of region: String) -> String {
         let from = Self.regions.firstIndex(of: region)!
-        let peers = Self.regions.enumerated().filter { $0.offset != from }
-            .map { "\"\($0.element)@\(Self.relayAddress):\(Self.relayPort(from: from, to: $0.offset))\"" }
-        var text = """
-            [cluster]
-            name = "netns"
-            node = "\(region)"
-            bind = "\(Self.address(of: region)):\(Self.clusterPort)"
-            peers = [\(peers.joined(separator: ", "))]
-            crypto_key_file = "cluster.key"
-            data_dir = "data-\(region)"
-            status_address = "\(Self.address(of: region)):\(Self.statusPort)"
-            vote_interval = "1s"
-
-            """
-        for address in Self.endpointAddresses {
-            text += """
-
-                [[check]]
-                name = "web \(address)"
-                type = "tcp"
-                address = "\(address)"
-                port = \(Self.endpointPort)
-                interval = "500ms"
-                timeout = "300ms"
-                fall = 3
-
-                """
-        }
-        text += """
-
-            [dns]
-            zone = "\(MonitorCluster.zone)"
-            hostnames = ["\(MonitorCluster.hostname)"]
-            addresses = [\(Self.endpointAddresses.map { "\"\($0)\"" }.joined(separator: ", "))]
-            api_token_file = "token"
-            api_base_url = "http://\(Self.apiAddress):\(Self.apiPort)/client/v4"
-
-            """
-        return text
+        let peers = Dictionary(uniqueKeysWithValues: Self.regions.enumerated().filter { $0.offset != from }
+            .map { ($0.element, "\(Self.relayAddress):\(Self.relayPort(from: from, to: $0.offset))") })
+        return GeneratedAgentConfig(
+            cluster: "netns", node: region, bind: "\(Self.address(of: region)):\(Self.clusterPort)", peers: peers,
+            statusAddress: "\(Self.address(of: region)):\(Self.statusPort)",
+            endpoints: Self.endpointAddresses.map { GeneratedAgentConfig.Endpoint(ip: $0, port: UInt16(Self.endpointPort)) },
+            dns: GeneratedAgentConfig.DNS(zone: MonitorCluster.zone, hostname: MonitorCluster.hostname,
+                                          apiURL: "http://\(Self.apiAddress):\(Self.apiPort)/client/v4", tokenFile: "token")).text
     }
 
     // MARK: - Cutting a region off

@@ -1,7 +1,8 @@
-/// The vantage.toml of one agent of a cluster on loopback — the demo's, the end-to-end tests' and
-/// the monitor benchmark's: TCP checks of local endpoints, the cluster key and API token in files
-/// beside the config, and optionally a `[dns]` table pointing at a local API fake.
-public struct LoopbackAgentConfig: Sendable {
+/// The vantage.toml of one agent of a generated cluster — the demo's, the end-to-end tests', the
+/// network-namespace run's and the monitor benchmark's: TCP checks of test endpoints, the cluster
+/// key and API token in files beside the config, and optionally a `[dns]` table pointing at an
+/// API fake. One builder, so every generated cluster runs the same kind of file.
+public struct GeneratedAgentConfig: Sendable {
     public struct Endpoint: Sendable, Hashable {
         public var ip: String
         public var port: UInt16
@@ -29,9 +30,11 @@ public struct LoopbackAgentConfig: Sendable {
 
     public var cluster: String
     public var node: String
-    /// Every agent's cluster (UDP) port on 127.0.0.1, this one's included.
-    public var clusterPorts: [String: UInt16]
-    public var statusPort: UInt16
+    /// This agent's cluster (UDP) address, `address:port`.
+    public var bind: String
+    /// Every other agent's cluster address by name, as this agent reaches it.
+    public var peers: [String: String]
+    public var statusAddress: String
     public var endpoints: [Endpoint]
     public var interval = "500ms"
     public var timeout = "300ms"
@@ -42,27 +45,37 @@ public struct LoopbackAgentConfig: Sendable {
     /// TOML appended after the generated checks (more `[[check]]` tables).
     public var extraChecks = ""
 
-    public init(cluster: String, node: String, clusterPorts: [String: UInt16], statusPort: UInt16, endpoints: [Endpoint], dns: DNS?) {
+    public init(cluster: String, node: String, bind: String, peers: [String: String], statusAddress: String,
+                endpoints: [Endpoint], dns: DNS?) {
         self.cluster = cluster
         self.node = node
-        self.clusterPorts = clusterPorts
-        self.statusPort = statusPort
+        self.bind = bind
+        self.peers = peers
+        self.statusAddress = statusAddress
         self.endpoints = endpoints
         self.dns = dns
     }
 
+    /// An agent of a cluster on 127.0.0.1: `clusterPorts` holds every agent's cluster port, this one's included.
+    public static func loopback(cluster: String, node: String, clusterPorts: [String: UInt16], statusPort: UInt16,
+                                endpoints: [Endpoint], dns: DNS?) -> GeneratedAgentConfig {
+        GeneratedAgentConfig(cluster: cluster, node: node, bind: "127.0.0.1:\(clusterPorts[node]!)",
+                             peers: clusterPorts.filter { $0.key != node }.mapValues { "127.0.0.1:\($0)" },
+                             statusAddress: "127.0.0.1:\(statusPort)", endpoints: endpoints, dns: dns)
+    }
+
     public var text: String {
-        let peers = clusterPorts.keys.sorted().filter { $0 != node }.map { "\"\($0)@127.0.0.1:\(clusterPorts[$0]!)\"" }
+        let peerList = peers.keys.sorted().map { "\"\($0)@\(peers[$0]!)\"" }
         var text = """
-            # An agent of a cluster on loopback: \(node) of \(clusterPorts.keys.sorted().joined(separator: ", ")).
+            # Generated: agent \(node) of \(([node] + peers.keys).sorted().joined(separator: ", ")).
             [cluster]
             name = "\(cluster)"
             node = "\(node)"
-            bind = "127.0.0.1:\(clusterPorts[node]!)"
-            peers = [\(peers.joined(separator: ", "))]
+            bind = "\(bind)"
+            peers = [\(peerList.joined(separator: ", "))]
             crypto_key_file = "cluster.key"
             data_dir = "data-\(node)"
-            status_address = "127.0.0.1:\(statusPort)"
+            status_address = "\(statusAddress)"
             vote_interval = "\(voteInterval)"
 
             """
