@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import IO
 import Testing
 
 /// `vantage demo` as a newcomer runs it: a child process of this build, which must fail over and
@@ -29,6 +30,18 @@ import Testing
         #expect(output.contains("API writes: 2"))
         #expect(output.contains("every agent exited 0"))
         #expect(output.components(separatedBy: "record deleted").count == 2)
+    }
+
+    @Test func aBusyPortIsNamedAndAnotherChosen() throws {
+        // Hold fra's preferred cluster port (UDP 17946) and status port (TCP 19946) if free.
+        let udp = try? UDPSocket(binding: SocketAddress("127.0.0.1:17946")!)
+        let tcp = try? TCPListener(binding: SocketAddress("127.0.0.1:19946")!)
+        defer { tcp?.close() }
+        let run = try VantageProcess.run(["demo"])
+        _ = udp
+        #expect(run.status == 0, "\(run.standardOutput)")
+        #expect(run.standardOutput.contains("port 17946 (fra's cluster port) is busy; using "))
+        #expect(run.standardOutput.contains("port 19946 (fra's status port) is busy; using "))
     }
 
     @Test func interruptingAKeptClusterStopsEveryAgent() async throws {
