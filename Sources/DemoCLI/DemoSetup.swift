@@ -13,7 +13,7 @@ import Wire
 final class DemoSetup: @unchecked Sendable {
     let directory: URL
     let timeline: DemoTimeline
-    let endpoints: [DemoEndpoint]
+    let endpoints: [LocalEndpoint]
     let agents: DemoAgents
     private(set) var statusAddresses: [String] = []
     private var fake: CloudflareFake?
@@ -24,7 +24,7 @@ final class DemoSetup: @unchecked Sendable {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("vantage-demo-\(getpid())")
         try? FileManager.default.removeItem(at: directory)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        endpoints = try DemoCommand.endpointIPs.map { try DemoEndpoint(ip: $0) }
+        endpoints = try DemoCommand.endpointIPs.map { try LocalEndpoint(ip: $0) }
         agents = DemoAgents(timeline: timeline)
     }
 
@@ -111,33 +111,3 @@ final class DemoSetup: @unchecked Sendable {
     }
 }
 
-/// One demo endpoint: an HTTP server answering 200 on a loopback address, stopped and started
-/// again on the same port.
-final class DemoEndpoint: Sendable {
-    let ip: String
-    let port: UInt16
-    private let server: Mutex<HTTPServer?>
-
-    init(ip: String) throws {
-        self.ip = ip
-        let running = try Self.serve(SocketAddress("\(ip):0")!)
-        port = running.address.port
-        server = Mutex(running)
-    }
-
-    func start() throws {
-        let running = try Self.serve(SocketAddress("\(ip):\(port)")!)
-        server.withLock { $0 = running }
-    }
-
-    func stop() {
-        server.withLock {
-            $0?.stop()
-            $0 = nil
-        }
-    }
-
-    private static func serve(_ address: SocketAddress) throws -> HTTPServer {
-        try HTTPServer(binding: address) { _ in .respond(HTTPServerResponse(status: 200, text: "demo endpoint\n")) }
-    }
-}

@@ -42,7 +42,7 @@ private func runMonitorBenchmarks() async throws -> [Figure] {
 
 /// One agent measured while three peers run beside it; the datagram flood goes to the first.
 private func idleFigures(endpoints count: Int) async throws -> [Figure] {
-    let endpoints = try (0..<count).map { try BenchEndpoint(ip: "127.0.\(1 + $0 / 250).\(1 + $0 % 250)") }
+    let endpoints = try (0..<count).map { try LocalEndpoint(ip: "127.0.\(1 + $0 / 250).\(1 + $0 % 250)") }
     defer { for endpoint in endpoints { endpoint.stop() } }
     // The defaults an operator runs with: checks every 1 s, every view re-sent every 5 s.
     let cluster = try BenchCluster(names: ["a", "b", "c", "d"], endpoints: endpoints, interval: "1s", timeout: "800ms", voteInterval: "5s", dns: nil)
@@ -81,7 +81,7 @@ private func idleFigures(endpoints count: Int) async throws -> [Figure] {
 /// Forged (wrong key), replayed, tampered and random datagrams at agent "a", claiming to come from
 /// "ghost", a configured peer that never runs: whatever "a" accepts is forged.
 private func forgedFigures() async throws -> [Figure] {
-    let endpoint = try BenchEndpoint(ip: "127.0.0.1")
+    let endpoint = try LocalEndpoint(ip: "127.0.0.1")
     defer { endpoint.stop() }
     let cluster = try BenchCluster(names: ["a", "ghost"], endpoints: [endpoint], interval: "1s", timeout: "800ms", dns: nil)
     defer { cluster.stop() }
@@ -130,7 +130,7 @@ private func forgedFigures() async throws -> [Figure] {
 
 /// Three agents with DNS at the in-process fake; each run stops endpoint 2 and times the DELETE.
 private func failoverFigures() async throws -> [Figure] {
-    let endpoints = try ["127.0.0.1", "127.0.0.2", "127.0.0.3"].map { try BenchEndpoint(ip: $0) }
+    let endpoints = try ["127.0.0.1", "127.0.0.2", "127.0.0.3"].map { try LocalEndpoint(ip: $0) }
     defer { for endpoint in endpoints { endpoint.stop() } }
     let writes = Mutex<[(ContinuousClock.Instant, String)]>([])
     var settings = CloudflareFake.Settings(zones: ["bench.test"], tokens: ["bench-token"], globalKeys: [:])
@@ -197,27 +197,6 @@ private func memory(of pid: Int32, _ key: String) -> Double {
     return kilobytes / 1_024
 }
 
-/// An endpoint: an HTTP server on a loopback address (a TCP check only needs the connect).
-final class BenchEndpoint: Sendable {
-    let ip: String
-    let port: UInt16
-    private let server: Mutex<HTTPServer?>
-
-    init(ip: String) throws {
-        self.ip = ip
-        let running = try HTTPServer(binding: SocketAddress("\(ip):0")!) { _ in .respond(HTTPServerResponse(status: 200)) }
-        port = running.address.port
-        server = Mutex(running)
-    }
-
-    func start() throws {
-        let running = try HTTPServer(binding: SocketAddress("\(ip):\(port)")!) { _ in .respond(HTTPServerResponse(status: 200)) }
-        server.withLock { $0 = running }
-    }
-
-    func stop() { server.withLock { $0?.stop(); $0 = nil } }
-}
-
 /// `vantage monitor --no-dry-run` processes with generated configs in a temporary directory.
 final class BenchCluster: @unchecked Sendable {
     static var vantage: URL { URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("vantage") }
@@ -230,7 +209,7 @@ final class BenchCluster: @unchecked Sendable {
     private var processes: [String: Process] = [:]
     private let configs: [String: String]
 
-    init(names: [String], endpoints: [BenchEndpoint], interval: String, timeout: String, voteInterval: String = "1s",
+    init(names: [String], endpoints: [LocalEndpoint], interval: String, timeout: String, voteInterval: String = "1s",
          dns: GeneratedAgentConfig.DNS?) throws {
         self.names = names
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("vantage-bench-\(UUID().uuidString)")

@@ -44,26 +44,28 @@ import Testing
         #expect(run.standardOutput.contains("port 19946 (fra's status port) is busy; using "))
     }
 
-    @Test func interruptingAKeptClusterStopsEveryAgent() async throws {
+    /// `vantage demo --keep-running`, once its three agents run after the failover and back.
+    private func keptDemo() async throws -> ChildProcess {
         let child = try ChildProcess(VantageProcess.executable, ["demo", "--keep-running"],
                                      log: FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID().uuidString).log").path)
-        defer { child.kill() }
         #expect(await eventually(within: 40) { child.output.contains("Ctrl-C stops every agent") })
-        let pid = child.process.processIdentifier
-        #expect(agents(of: pid).count == 3)
+        #expect(agents(of: child.process.processIdentifier).count == 3)
+        return child
+    }
+
+    @Test func interruptingAKeptClusterStopsEveryAgent() async throws {
+        let child = try await keptDemo()
+        defer { child.kill() }
         #expect(child.output.contains("vantage status --address 127.0.0.1:"))
         child.signal(SIGINT)
         #expect(await child.waitForExit(within: 10) == 0)
-        #expect(agents(of: pid).isEmpty)
+        #expect(agents(of: child.process.processIdentifier).isEmpty)
     }
 
     @Test func killingTheDemoLeavesNoOrphanedAgents() async throws {
-        let child = try ChildProcess(VantageProcess.executable, ["demo", "--keep-running"],
-                                     log: FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID().uuidString).log").path)
+        let child = try await keptDemo()
         defer { child.kill() }
-        #expect(await eventually(within: 40) { child.output.contains("Ctrl-C stops every agent") })
         let pid = child.process.processIdentifier
-        #expect(agents(of: pid).count == 3)
         child.kill()
         #expect(await eventually(within: 5) { agents(of: pid).isEmpty })
     }

@@ -44,28 +44,6 @@ final class ChildProcess: @unchecked Sendable {
     }
 }
 
-/// A TCP endpoint the agents check: an HTTP server on a loopback address that answers 200,
-/// stopped and started again on the same port.
-final class TestEndpoint: @unchecked Sendable {
-    let ip: String
-    private(set) var port: UInt16
-    private let server = Mutex<HTTPServer?>(nil)
-
-    init(ip: String) throws {
-        self.ip = ip
-        port = 0
-        try start()
-    }
-
-    func start() throws {
-        let running = try HTTPServer(binding: SocketAddress("\(ip):\(port)")!) { _ in .respond(HTTPServerResponse(status: 200, text: "ok\n")) }
-        port = running.address.port
-        server.withLock { $0 = running }
-    }
-
-    func stop() { server.withLock { $0?.stop(); $0 = nil } }
-}
-
 /// A port free on loopback right now (bound and released; the race with other tests is harmless
 /// on a machine running one test at a time).
 func freePort(udp: Bool = false) throws -> UInt16 {
@@ -95,7 +73,7 @@ final class MonitorCluster: @unchecked Sendable {
 
     let directory: URL
     let names: [String]
-    let endpoints: [TestEndpoint]
+    let endpoints: [LocalEndpoint]
     let key: String
     let webhookURL: String?
     private(set) var fake: ChildProcess!
@@ -116,7 +94,7 @@ final class MonitorCluster: @unchecked Sendable {
         directory = try temporaryDirectory()
         self.names = names
         self.webhookURL = webhookURL
-        endpoints = try ips.map { try TestEndpoint(ip: $0) }
+        endpoints = try ips.map { try LocalEndpoint(ip: $0) }
         key = SecretKey.generate().base64EncodedString
         try key.write(to: directory.appendingPathComponent("cluster.key"), atomically: true, encoding: .utf8)
         try (Self.token + "\n").write(to: directory.appendingPathComponent("token"), atomically: true, encoding: .utf8)

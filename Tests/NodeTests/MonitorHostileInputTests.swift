@@ -1,3 +1,4 @@
+import DemoCLI
 import Failover
 import Foundation
 import Glibc

@@ -1,3 +1,4 @@
+import DemoCLI
 import Foundation
 import Glibc
 import HTTP
@@ -141,7 +142,7 @@ import Testing
         #expect(agent.output.contains("solo.toml:"))  // the error names the file and line
         #expect(await cluster.status(of: "solo")?.endpoints.count == 1)
 
-        let extra = try TestEndpoint(ip: "127.0.0.4")
+        let extra = try LocalEndpoint(ip: "127.0.0.4")
         defer { extra.stop() }
         let check = "\n[[check]]\nname = \"added\"\ntype = \"tcp\"\naddress = \"127.0.0.4\"\nport = \(extra.port)\ninterval = \"500ms\"\ntimeout = \"300ms\"\n"
         try cluster.config(of: "solo", extraChecks: check).write(toFile: cluster.configPath(of: "solo"), atomically: true, encoding: .utf8)
