@@ -63,8 +63,8 @@ func eventually(within seconds: Double, _ condition: () async -> Bool) async -> 
     return await condition()
 }
 
-/// A whole installation on loopback, every part a real process of this build: `vantage monitor
-/// --no-dry-run` agents with generated configs and key, the Cloudflare fake (validating against
+/// A whole installation on loopback, every part a real process of this build: `vantage monitor`
+/// agents (`--no-dry-run` unless `dryRun`) with generated configs and key, the Cloudflare fake (validating against
 /// the published OpenAPI description when it is beside the package), and in-process endpoints.
 final class MonitorCluster: @unchecked Sendable {
     static let zone = "demo.test"
@@ -90,7 +90,12 @@ final class MonitorCluster: @unchecked Sendable {
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }()
 
-    init(agents names: [String], endpoints ips: [String] = ["127.0.0.1", "127.0.0.2", "127.0.0.3"], webhookURL: String? = nil) throws {
+    /// Whether the agents run without `--no-dry-run` (they then only log the writes they would make).
+    let dryRun: Bool
+
+    init(agents names: [String], endpoints ips: [String] = ["127.0.0.1", "127.0.0.2", "127.0.0.3"], webhookURL: String? = nil,
+         dryRun: Bool = false) throws {
+        self.dryRun = dryRun
         directory = try temporaryDirectory()
         self.names = names
         self.webhookURL = webhookURL
@@ -134,7 +139,7 @@ final class MonitorCluster: @unchecked Sendable {
     func startAgent(_ name: String) throws {
         try config(of: name).write(toFile: configPath(of: name), atomically: true, encoding: .utf8)
         agents[name] = try ChildProcess(VantageProcess.executable,
-                                        ["monitor", "--config", configPath(of: name), "--no-dry-run", "--log-format", "json"],
+                                        ["monitor", "--config", configPath(of: name), "--log-format", "json"] + (dryRun ? [] : ["--no-dry-run"]),
                                         log: directory.appendingPathComponent("\(name).log").path)
     }
 

@@ -82,6 +82,23 @@ import Testing
         #expect(cluster.agents[leader]!.output.contains("handed leadership to"))
     }
 
+    @Test func aDryRunLogsTheDeleteItWouldMakeAndWritesNothing() async throws {
+        let cluster = try MonitorCluster(agents: Self.names, dryRun: true)
+        defer { cluster.tearDown() }
+        let leader = try await running(cluster)
+        cluster.endpoints[1].stop()
+        let wouldDelete = "dry run: would delete www.demo.test A 127.0.0.2"
+        #expect(await eventually(within: 10) { cluster.agents[leader]!.output.contains(wouldDelete) })
+        try await Task.sleep(for: .seconds(2))
+        #expect(cluster.writes.isEmpty)
+        #expect(await cluster.zoneAddresses() == ["127.0.0.1", "127.0.0.2", "127.0.0.3"])
+        #expect(cluster.agents[leader]!.output.components(separatedBy: wouldDelete).count == 2)  // once
+        for name in Self.names where name != leader { #expect(!cluster.agents[name]!.output.contains("would delete")) }
+        let samples = try ExpositionParser.parse(try #require(await cluster.metrics(of: leader)))
+        #expect(samples["vantage_dns_writes_total{operation=\"delete\",result=\"dry_run\"}"] == 1)
+        #expect(samples["vantage_dry_run"] == 1)
+    }
+
     @Test func afterTheLeaderIsKilledAnotherLeadsAndWritesExactlyOnce() async throws {
         // Alerts go to a webhook that accepts and never answers: nothing else may wait for it.
         let blackHole = try HTTPServer(binding: SocketAddress("127.0.0.1:0")!) { _ in
