@@ -112,7 +112,15 @@ import Testing
         cluster.endpoints[0].stop()
         cluster.agents[leader]!.kill()
         let survivors = Self.names.filter { $0 != leader }
-        #expect(await eventually(within: 15) { await cluster.leader(among: survivors) != nil })
+        let led = await eventually(within: 15) { await cluster.leader(among: survivors) != nil }
+        if !led {
+            var said: [String] = []
+            for name in survivors {
+                let status = await cluster.get(name, "/status").map { String(decoding: $0.body, as: UTF8.self) } ?? "no answer"
+                said.append("\(name): \(cluster.agents[name]!.lines.suffix(25).joined(separator: "\n"))\n/status: \(status.prefix(600))")
+            }
+            Issue.record("no survivor leads with a lease within 15 s:\n\(said.joined(separator: "\n\n"))")
+        }
         #expect(await eventually(within: 15) { await cluster.zoneAddresses() == ["127.0.0.2", "127.0.0.3"] })
         try await Task.sleep(for: .seconds(2))
         let deletes = cluster.writes
