@@ -59,7 +59,7 @@ let package = Package(
         // `vantage simulate`: the one command built on the simulator, kept out of Node.
         .target(name: "SimulatorCLI", dependencies: ["Node", "Simulator"], swiftSettings: strict),
         // `vantage demo`: three agent processes, endpoints and the API fake on loopback, kept out of Node.
-        .target(name: "DemoCLI", dependencies: ["Node", "CloudflareFake", "HTTP", "IO", "Wire"], swiftSettings: strict),
+        .target(name: "DemoCLI", dependencies: ["Node", "CloudflareFake", "HTTP", "IO", "SansIO", "Wire"], swiftSettings: strict),
         .executableTarget(name: "vantage", dependencies: ["Node", "SimulatorCLI", "DemoCLI"], swiftSettings: strict),
         .executableTarget(name: "vantage-bench", dependencies: ["Node", "DemoCLI", "IO", "Wire", "Simulator", "Probe", "TOML", "HTTP", "Cloudflare", "CloudflareFake", "Failover", "SansIO"], swiftSettings: strict),
         // The child process FileTermStoreTests kills mid-write (a test helper, not a product).

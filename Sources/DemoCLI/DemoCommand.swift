@@ -3,6 +3,7 @@ import Foundation
 import HTTP
 import IO
 import Node
+import SansIO
 import Wire
 
 /// `vantage demo`: the newcomer's first command. Three agents (`vantage monitor --no-dry-run`

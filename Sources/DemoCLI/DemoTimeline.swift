@@ -1,4 +1,5 @@
 import Foundation
+import SansIO
 import Synchronization
 
 /// What `vantage demo` prints while it runs: one line per event, a timestamp relative to the
@@ -53,8 +54,4 @@ final class DemoTimeline: Sendable {
         let seconds = String(format: "%6.2fs", entry.offset.seconds)
         return " +\(seconds)  \(entry.source.padding(toLength: 5, withPad: " ", startingAt: 0))  \(entry.text)"
     }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

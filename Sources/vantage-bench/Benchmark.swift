@@ -21,3 +21,10 @@ func measureSeconds(_ body: () throws -> Void) rethrows -> Double {
     let elapsed = ContinuousClock.now - start
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 }
+
+/// A memory line of `/proc/PROCESS/status` (`VmRSS`, `VmHWM`) in MiB; `process` is a pid or `self`.
+func residentMiB(_ key: String, of process: String = "self") -> Double {
+    let status = (try? String(contentsOfFile: "/proc/\(process)/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("\(key):") } ?? ""
+    return (Double(line.split(separator: " ").dropFirst().first ?? "") ?? 0) / 1_024
+}

@@ -62,7 +62,7 @@ private func idleFigures(endpoints count: Int) async throws -> [Figure] {
     let cpuBefore = cpuSeconds(of: pid), wallBefore = ContinuousClock.now
     try await Task.sleep(for: .seconds(seconds))
     let cpu = (cpuSeconds(of: pid) - cpuBefore) / ((ContinuousClock.now - wallBefore) / .seconds(1))
-    let rss = memory(of: pid, "VmRSS"), peak = memory(of: pid, "VmHWM")
+    let rss = residentMiB("VmRSS", of: "\(pid)"), peak = residentMiB("VmHWM", of: "\(pid)")
     let label = "monitor, 3 peers, \(count) TCP endpoints at 1s"
     var figures = [
         Figure(name: "\(label): CPU over \(Int(seconds)) s", value: cpu * 100, unit: "% of a core",
@@ -189,13 +189,6 @@ private func cpuSeconds(of pid: Int32) -> Double {
     return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
-/// A `/proc/PID/status` memory line in MiB.
-private func memory(of pid: Int32, _ key: String) -> Double {
-    guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-          let line = text.split(separator: "\n").first(where: { $0.hasPrefix(key + ":") }),
-          let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
-    return kilobytes / 1_024
-}
 
 /// `vantage monitor --no-dry-run` processes with generated configs in a temporary directory.
 final class BenchCluster: @unchecked Sendable {

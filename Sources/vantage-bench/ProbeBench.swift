@@ -39,12 +39,6 @@ private func processCPU() -> Double {
     return split.user + split.system
 }
 
-/// Peak resident set size in MiB (`VmHWM`).
-private func peakRSS() -> Double {
-    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-    let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
-    return (Double(line.split(separator: " ").dropFirst().first ?? "") ?? 0) / 1_024
-}
 
 private func percentile(_ values: [Double], _ p: Double) -> Double {
     guard !values.isEmpty else { return 0 }
@@ -154,7 +148,7 @@ private func tcpFigures(checks: Int, seconds: Double) async throws -> [Figure] {
     return [
         Figure(name: "\(label): CPU, share of one core (listeners excluded)", value: run.cpu / run.wall * 100, unit: "%",
                note: "goal ≤ 5 %; user space \(String(format: "%.1f", run.userCPU / run.wall * 100)) % incl. listeners"),
-        Figure(name: "\(label): peak RSS (process)", value: peakRSS(), unit: "MiB"),
+        Figure(name: "\(label): peak RSS (process)", value: residentMiB("VmHWM"), unit: "MiB"),
         Figure(name: "\(label): start jitter p99", value: percentile(jitter, 0.99), unit: "ms"),
         Figure(name: "\(label): runs / failed / false downs", value: Double(run.reports.count), unit: "runs",
                note: "\(failures) failed, \(falseDowns) down transitions"),
@@ -177,7 +171,7 @@ private func icmpFigures(addresses: Int, seconds: Double) async -> [Figure] {
     return [
         Figure(name: "\(label): CPU, share of one core", value: run.cpu / run.wall * 100, unit: "%",
                note: "user space \(String(format: "%.1f", run.userCPU / run.wall * 100)) %"),
-        Figure(name: "\(label): peak RSS (process)", value: peakRSS(), unit: "MiB"),
+        Figure(name: "\(label): peak RSS (process)", value: residentMiB("VmHWM"), unit: "MiB"),
         Figure(name: "\(label): false down transitions", value: Double(falseDowns), unit: "", note: "goal 0; goavail: 109 at 200"),
         Figure(name: "\(label): failed probes of \(run.reports.count)", value: Double(failures), unit: ""),
         Figure(name: "\(label): RTT p99", value: percentile(rtts, 0.99), unit: "ms"),

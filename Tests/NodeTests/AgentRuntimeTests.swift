@@ -118,14 +118,6 @@ import Wire
         return agents
     }
 
-    private func eventually(within seconds: Double, _ condition: () async -> Bool) async -> Bool {
-        let end = ContinuousClock.now + .seconds(seconds)
-        while ContinuousClock.now < end {
-            if await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return await condition()
-    }
 
     private func stop(_ cluster: [String: Agent]) {
         for agent in cluster.values { agent.transport.stop(); agent.router.cancel() }

@@ -53,12 +53,12 @@ func freePort(udp: Bool = false) throws -> UInt16 {
     return listener.localAddress.port
 }
 
-/// Polls `condition` every 50 ms until it holds or `seconds` pass.
+/// Polls `condition` every 20 ms until it holds or `seconds` pass (the runtime and process tests).
 func eventually(within seconds: Double, _ condition: () async -> Bool) async -> Bool {
     let end = ContinuousClock.now + .seconds(seconds)
     while ContinuousClock.now < end {
         if await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(50))
+        try? await Task.sleep(for: .milliseconds(20))
     }
     return await condition()
 }

@@ -58,7 +58,7 @@ public enum StatusCommand: Command {
                 let config = try ConfigLoader.load(path: configPath).config
                 if invocation.address == nil { address = config.cluster.statusAddress.description }
                 if tokenPath == nil, let file = config.cluster.statusTokenFile {
-                    tokenPath = MonitorAgent.resolve(file, from: (configPath as NSString).deletingLastPathComponent)
+                    tokenPath = ConfigFiles.resolve(file, relativeTo: (configPath as NSString).deletingLastPathComponent)
                 }
             } catch {
                 VantageCLI.writeError(error.description)

@@ -11,9 +11,13 @@ struct ConfigFiles: Sendable {
     /// (the configuration file's), so a config means the same wherever the agent starts.
     static func system(relativeTo directory: String) -> ConfigFiles {
         ConfigFiles(read: { path in
-            let resolved = path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path)
-            return try? String(contentsOfFile: resolved, encoding: .utf8)
+            try? String(contentsOfFile: resolve(path, relativeTo: directory), encoding: .utf8)
         }, environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// `path` as the configuration in `directory` means it: absolute as written, relative from there.
+    static func resolve(_ path: String, relativeTo directory: String) -> String {
+        path.hasPrefix("/") || directory.isEmpty ? path : (directory as NSString).appendingPathComponent(path)
     }
 
     func isReadable(_ path: String) -> Bool { read(path) != nil }

@@ -61,7 +61,7 @@ final class MonitorAgent: Sendable {
         let alerts = alerts
         events = AgentEvents(node: cluster.node, logger: logger, metrics: metrics, alert: { alerts.post($0) })
 
-        let dataPath = Self.resolve(cluster.dataDirectory, from: configDirectory)
+        let dataPath = ConfigFiles.resolve(cluster.dataDirectory, relativeTo: configDirectory)
         do {
             data = try DataDirectory(path: dataPath)
         } catch {
@@ -248,9 +248,5 @@ final class MonitorAgent: Sendable {
         let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !token.isEmpty else { throw MonitorSetupError("cluster.status_token_file: '\(path)' is empty") }
         return token
-    }
-
-    static func resolve(_ path: String, from directory: String) -> String {
-        path.hasPrefix("/") || directory.isEmpty ? path : (directory as NSString).appendingPathComponent(path)
     }
 }
